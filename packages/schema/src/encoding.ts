@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+import { CallRecordV1, type CallRecord } from './call-record';
+import { RejectV1, type Reject } from './reject';
+import { SurveyResponseV1, type SurveyResponse } from './survey-response';
+
+export type BusRecord = CallRecord | SurveyResponse | Reject;
+
+/** A record that failed its schema; the message names every failing field. */
+export class RecordInvalidError extends Error {
+  override readonly name = 'RecordInvalidError';
+  readonly code = 'record_invalid';
+  readonly retriable = false;
+  constructor(
+    readonly kind: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`${kind} is invalid: ${issues.join('; ')}`);
+  }
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(record)'} ${i.message}`);
+}
+
+function validator<T>(kind: string, schema: z.ZodType<T>): (value: unknown) => T {
+  return (value) => {
+    const result = schema.safeParse(value);
+    if (!result.success) throw new RecordInvalidError(kind, describeIssues(result.error));
+    return result.data;
+  };
+}
+
+export const parseCallRecord = validator('CallRecord', CallRecordV1);
+export const parseSurveyResponse = validator('SurveyResponse', SurveyResponseV1);
+export const parseReject = validator('Reject', RejectV1);
+
+/** Field order is fixed by the schema, so the same record always encodes to the same bytes. */
+const CALL_KEYS = Object.keys(CallRecordV1.shape) as (keyof CallRecord)[];
+const SURVEY_KEYS = Object.keys(SurveyResponseV1.shape) as (keyof SurveyResponse)[];
+const REJECT_KEYS = Object.keys(RejectV1.shape) as (keyof Reject)[];
+
+function stableJson<T extends object>(record: T, keys: readonly (keyof T)[]): string {
+  const ordered: Partial<T> = {};
+  for (const key of keys) ordered[key] = record[key];
+  return JSON.stringify(ordered);
+}
+
+export function encodeRecord(record: BusRecord): string {
+  switch (record.schema) {
+    case 'call.v1':
+      return stableJson(record, CALL_KEYS);
+    case 'survey.v1':
+      return stableJson(record, SURVEY_KEYS);
+    case 'reject.v1':
+      return stableJson(record, REJECT_KEYS);
+  }
+}
+
+/** Decodes and validates any bus record; unknown schemas fail by name. */
+export function decodeRecord(json: string): BusRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (e: unknown) {
+    throw new RecordInvalidError('record', [`is not JSON (${(e as Error).message})`]);
+  }
+  const schema = (value as { schema?: unknown } | null)?.schema;
+  switch (schema) {
+    case 'call.v1':
+      return parseCallRecord(value);
+    case 'survey.v1':
+      return parseSurveyResponse(value);
+    case 'reject.v1':
+      return parseReject(value);
+    default:
+      throw new RecordInvalidError('record', [`schema ${JSON.stringify(schema)} is not one of call.v1, survey.v1, reject.v1`]);
+  }
+}

@@ -1,0 +1,17 @@
+export { CallRecordV1, CHANNELS, DIRECTIONS, OUTCOMES } from './call-record';
+export type { CallRecord, Channel, Direction, Outcome } from './call-record';
+export { SurveyResponseV1 } from './survey-response';
+export type { SurveyResponse } from './survey-response';
+export { RejectV1, makeReject } from './reject';
+export type { Reject } from './reject';
+export { REJECT_REASONS, REJECT_REASON_CODES } from './reject-reasons';
+export type { RejectReason } from './reject-reasons';
+export {
+  RecordInvalidError,
+  decodeRecord,
+  encodeRecord,
+  parseCallRecord,
+  parseReject,
+  parseSurveyResponse,
+} from './encoding';
+export type { BusRecord } from './encoding';

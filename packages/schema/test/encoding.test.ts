@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { decodeRecord, encodeRecord, parseCallRecord, RecordInvalidError, type CallRecord } from '@cdrflow/schema';
+
+const call: CallRecord = {
+  schema: 'call.v1',
+  id: 'pbx:1590994800.42',
+  contactId: 'pbx:1590994800.42',
+  stint: 1,
+  version: 3,
+  source: 'pbx',
+  channel: 'phone',
+  direction: 'inbound',
+  queue: 'housing',
+  service: 'Housing',
+  arrivedAt: Date.UTC(2020, 5, 1, 8, 0, 0),
+  answeredAt: Date.UTC(2020, 5, 1, 8, 1, 5),
+  endedAt: Date.UTC(2020, 5, 1, 8, 5, 0),
+  waitMs: 65_000,
+  talkMs: 235_000,
+  outcome: 'answered',
+  exitKey: null,
+  callerKey: 'k1',
+  agent: 'SIP/201',
+  file: 'queue_log',
+  line: 7,
+};
+
+describe('stable JSON encoding', () => {
+  it('round-trips a call record exactly', () => {
+    expect(decodeRecord(encodeRecord(call))).toEqual(call);
+  });
+
+  it('encodes the same record to the same bytes whatever its key order', () => {
+    const shuffled = Object.fromEntries(Object.entries(call).reverse()) as CallRecord;
+    expect(encodeRecord(shuffled)).toBe(encodeRecord(call));
+  });
+
+  it('names every failing field', () => {
+    const bad = { ...call, waitMs: -1, answeredAt: call.arrivedAt - 1 };
+    expect(() => parseCallRecord(bad)).toThrow(RecordInvalidError);
+    try {
+      parseCallRecord(bad);
+    } catch (e: unknown) {
+      const message = (e as Error).message;
+      expect(message).toContain('waitMs');
+      expect(message).toContain('answeredAt is before arrivedAt');
+    }
+  });
+
+  it('rejects unknown fields and unknown schemas', () => {
+    expect(() => parseCallRecord({ ...call, callerNumber: '01234' })).toThrow(/callerNumber|Unrecognized/);
+    expect(() => decodeRecord('{"schema":"call.v0"}')).toThrow(/call.v0/);
+    expect(() => decodeRecord('not json')).toThrow(/not JSON/);
+  });
+
+  it('catches an epoch given in seconds instead of milliseconds', () => {
+    expect(() => parseCallRecord({ ...call, arrivedAt: 1590994800, answeredAt: null })).toThrow(/arrivedAt/);
+  });
+});

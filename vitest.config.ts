@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects split by what a test needs: `unit` touches no sockets, files
+// outside its temp folder or engines; `integration` runs the real chDB engine
+// (and, from the Kafka issue on, a real broker). Each integration test file
+// runs in its own process because chDB allows one data folder per process.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
