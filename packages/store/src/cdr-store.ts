@@ -1,0 +1,293 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { CallAccumulator, SurveyAccumulator } from '@cdrflow/kpi';
+import type { CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
+import { connect, type StoreTarget } from './connection';
+import { migrate } from './migrate';
+import {
+  ACCUMULATOR_SUMS,
+  callRow,
+  intervalRow,
+  rejectRow,
+  surveyRow,
+  surveyStatsRow,
+  type IntervalDelta,
+  type Provenance,
+  type SurveyDelta,
+} from './rows';
+import { StoreError } from './store-error';
+
+/** What the aggregator needs of a stored contact to retract its contribution. */
+export type StoredCall = Pick<
+  CallRecord,
+  | 'id'
+  | 'version'
+  | 'source'
+  | 'channel'
+  | 'direction'
+  | 'queue'
+  | 'service'
+  | 'arrivedAt'
+  | 'waitMs'
+  | 'talkMs'
+  | 'outcome'
+>;
+export type StoredSurvey = Pick<SurveyResponse, 'id' | 'version' | 'source' | 'at' | 'satisfied'>;
+
+/** One partition's share of a flush: its rows and the offset they commit. */
+export interface PartitionFlush {
+  provenance: Provenance;
+  calls: CallRecord[];
+  surveys: SurveyResponse[];
+  rejects: Reject[];
+  intervalDeltas: IntervalDelta[];
+  surveyDeltas: SurveyDelta[];
+}
+
+export interface RangeQuery {
+  fromMs: number;
+  toMs: number;
+}
+
+export type GroupBy = 'queue' | 'service' | 'channel' | 'source';
+
+export interface GroupedAccumulator {
+  channel: string;
+  direction: string;
+  group: string;
+  acc: CallAccumulator;
+}
+
+export interface RejectListing {
+  source: string;
+  file: string;
+  line: number;
+  reason: string;
+  detail: string;
+  raw: string;
+}
+
+const LOOKUP_CHUNK = 10_000;
+/** Tables whose rows carry the flush that wrote them. */
+const FLUSHED_TABLES = ['calls', 'surveys', 'interval_stats', 'survey_stats', 'rejects'] as const;
+
+/** cdrflow's ClickHouse: migrations, the aggregator's exactly-once writes, and report queries. */
+export class CdrStore {
+  private constructor(
+    private readonly client: ClickHouseClient,
+    readonly target: StoreTarget,
+  ) {}
+
+  static async open(target: StoreTarget, migrationsDir: string): Promise<CdrStore> {
+    const client = connect(target);
+    try {
+      await client.ping();
+    } catch (e: unknown) {
+      throw new StoreError(
+        'connect_failed',
+        `cannot reach ClickHouse (${describe(target)}): ${(e as Error).message}`,
+        true,
+        {},
+        { cause: e },
+      );
+    }
+    const store = new CdrStore(client, target);
+    await migrate(client, migrationsDir);
+    return store;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  // ---- aggregator: exactly-once writes -------------------------------------
+
+  async committedOffsets(group: string, topic: string): Promise<Map<number, number>> {
+    const rows = await this.select<{ partition: number; next_offset: number }>(
+      `SELECT partition, max(next_offset) AS next_offset FROM consumer_offsets
+       WHERE consumer_group = {group:String} AND topic = {topic:String} GROUP BY partition`,
+      { group, topic },
+    );
+    return new Map(rows.map((r) => [r.partition, r.next_offset]));
+  }
+
+  /**
+   * Deletes rows a flush wrote for this partition beyond its committed offset:
+   * the flush crashed before its offsets row, so the batch will be read again.
+   * Deletes are costly in ClickHouse, so it looks first and deletes only where
+   * such rows exist (normally nowhere).
+   */
+  async discardUncommitted(group: string, topic: string, partition: number, committed: number): Promise<string[]> {
+    const params = { group, topic, partition, committed };
+    const where = `consumer_group = {group:String} AND src_topic = {topic:String}
+         AND src_partition = {partition:UInt16} AND src_offset > {committed:UInt64}`;
+    const found = await this.select<{ table: string }>(
+      FLUSHED_TABLES.map((t) => `SELECT '${t}' AS table FROM ${t} WHERE ${where} LIMIT 1`).join(' UNION ALL '),
+      params,
+    );
+    const tables = found.map((f) => f.table);
+    for (const table of tables) await this.run(`DELETE FROM ${table} WHERE ${where}`, params);
+    return tables;
+  }
+
+  async latestCalls(ids: readonly string[]): Promise<Map<string, StoredCall>> {
+    const found = new Map<string, StoredCall>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const rows = await this.select<StoredCall>(
+        `SELECT id, version, source, channel, direction, queue, service,
+                toUnixTimestamp64Milli(arrived_at) AS arrivedAt, wait_ms AS waitMs, talk_ms AS talkMs, outcome
+         FROM calls FINAL WHERE id IN {ids:Array(String)}`,
+        { ids: ids.slice(i, i + LOOKUP_CHUNK) },
+      );
+      for (const row of rows) found.set(row.id, row);
+    }
+    return found;
+  }
+
+  async latestSurveys(ids: readonly string[]): Promise<Map<string, StoredSurvey>> {
+    const found = new Map<string, StoredSurvey>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const rows = await this.select<StoredSurvey>(
+        `SELECT id, version, source, toUnixTimestamp64Milli(at) AS at, satisfied
+         FROM surveys FINAL WHERE id IN {ids:Array(String)}`,
+        { ids: ids.slice(i, i + LOOKUP_CHUNK) },
+      );
+      for (const row of rows) found.set(row.id, row);
+    }
+    return found;
+  }
+
+  /**
+   * Writes every partition's rows. They stay invisible to reports (the
+   * *_committed views) until `commitOffsets` lands, and are discarded when the
+   * partition is next assigned if it never does.
+   */
+  async writeRows(parts: readonly PartitionFlush[]): Promise<void> {
+    await this.insert('calls', parts.flatMap((p) => p.calls.map((c) => callRow(c, p.provenance))));
+    await this.insert('surveys', parts.flatMap((p) => p.surveys.map((s) => surveyRow(s, p.provenance))));
+    await this.insert('rejects', parts.flatMap((p) => p.rejects.map((r) => rejectRow(r, p.provenance))));
+    await this.insert(
+      'interval_stats',
+      parts.flatMap((p) => p.intervalDeltas.map((d) => intervalRow(d, p.provenance))),
+    );
+    await this.insert(
+      'survey_stats',
+      parts.flatMap((p) => p.surveyDeltas.map((d) => surveyStatsRow(d, p.provenance))),
+    );
+  }
+
+  /** The commit point of a flush: one insert, so all its partitions commit together. */
+  async commitOffsets(parts: readonly PartitionFlush[]): Promise<void> {
+    await this.insert(
+      'consumer_offsets',
+      parts.map((p) => ({
+        consumer_group: p.provenance.group,
+        topic: p.provenance.topic,
+        partition: p.provenance.partition,
+        next_offset: p.provenance.nextOffset,
+        committed_at: Date.now(),
+      })),
+    );
+  }
+
+  // ---- reports ---------------------------------------------------------------
+
+  /** Summed accumulators for a time range, per channel × direction and an optional grouping. */
+  async sumCalls(range: RangeQuery, groupBy?: GroupBy): Promise<GroupedAccumulator[]> {
+    const group = groupBy === undefined ? "''" : groupBy;
+    const rows = await this.select<CallAccumulator & { channel: string; direction: string; grp: string }>(
+      `SELECT channel, direction, ${group} AS grp, ${ACCUMULATOR_SUMS}
+       FROM interval_stats_committed
+       WHERE interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND interval_start < fromUnixTimestamp64Milli({to:Int64})
+       GROUP BY channel, direction, grp ORDER BY channel, direction, grp`,
+      { from: range.fromMs, to: range.toMs },
+    );
+    const maxima = await this.select<{ channel: string; direction: string; grp: string; maxWaitMs: number }>(
+      `SELECT channel, direction, ${group} AS grp, max(wait_ms) AS maxWaitMs
+       FROM calls FINAL
+       WHERE arrived_at >= fromUnixTimestamp64Milli({from:Int64}) AND arrived_at < fromUnixTimestamp64Milli({to:Int64})
+       GROUP BY channel, direction, grp`,
+      { from: range.fromMs, to: range.toMs },
+    );
+    // Longest wait comes from the calls themselves: a maximum cannot be
+    // retracted when a later version of a call lowers its wait.
+    const maxOf = new Map(maxima.map((m) => [`${m.channel}\u0000${m.direction}\u0000${m.grp}`, m.maxWaitMs]));
+    return rows.map(({ channel, direction, grp, ...sums }) => ({
+      channel,
+      direction,
+      group: grp,
+      acc: { ...sums, maxWaitMs: maxOf.get(`${channel}\u0000${direction}\u0000${grp}`) ?? 0 },
+    }));
+  }
+
+  async sumSurveys(range: RangeQuery): Promise<SurveyAccumulator> {
+    const rows = await this.select<SurveyAccumulator>(
+      `SELECT sum(responses) AS responses, sum(satisfied) AS satisfied FROM survey_stats_committed
+       WHERE interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND interval_start < fromUnixTimestamp64Milli({to:Int64})`,
+      { from: range.fromMs, to: range.toMs },
+    );
+    return rows[0] ?? { responses: 0, satisfied: 0 };
+  }
+
+  /** Arrival time of the latest contact, or null when nothing has been ingested. */
+  async latestArrivalMs(): Promise<number | null> {
+    const rows = await this.select<{ latest: number | null; n: number }>(
+      `SELECT toUnixTimestamp64Milli(max(arrived_at)) AS latest, count() AS n FROM calls`,
+    );
+    const row = rows[0];
+    return row === undefined || row.n === 0 ? null : row.latest;
+  }
+
+  async listRejects(options: { source?: string; limit: number }): Promise<{ total: number; rows: RejectListing[] }> {
+    const where = options.source === undefined ? '' : 'WHERE source = {source:String}';
+    const params = options.source === undefined ? {} : { source: options.source };
+    const total = await this.select<{ n: number }>(`SELECT count() AS n FROM rejects FINAL ${where}`, params);
+    const rows = await this.select<RejectListing>(
+      `SELECT source, file, line, reason, detail, raw FROM rejects FINAL ${where}
+       ORDER BY source, file, line LIMIT {limit:UInt32}`,
+      { ...params, limit: options.limit },
+    );
+    return { total: total[0]?.n ?? 0, rows };
+  }
+
+  async countRejects(): Promise<number> {
+    return (await this.listRejects({ limit: 0 })).total;
+  }
+
+  // ---- plumbing ---------------------------------------------------------------
+
+  private async select<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    try {
+      const result = await this.client.query({ query, query_params: params, format: 'JSONEachRow' });
+      return await result.json<T>();
+    } catch (e: unknown) {
+      throw new StoreError('query_failed', `query failed: ${(e as Error).message}`, true, { query }, { cause: e });
+    }
+  }
+
+  private async run(query: string, params: Record<string, unknown>): Promise<void> {
+    try {
+      await this.client.command({ query, query_params: params });
+    } catch (e: unknown) {
+      throw new StoreError('write_failed', `statement failed: ${(e as Error).message}`, true, { query }, { cause: e });
+    }
+  }
+
+  private async insert(table: string, values: readonly Record<string, unknown>[]): Promise<void> {
+    if (values.length === 0) return;
+    try {
+      await this.client.insert({ table, values: values as Record<string, unknown>[], format: 'JSONEachRow' });
+    } catch (e: unknown) {
+      throw new StoreError(
+        'write_failed',
+        `insert of ${values.length} rows into ${table} failed: ${(e as Error).message}`,
+        true,
+        { table, rows: values.length },
+        { cause: e },
+      );
+    }
+  }
+}
+
+function describe(target: StoreTarget): string {
+  return target.kind === 'server' ? target.url : `embedded chDB at ${target.path}`;
+}

@@ -1,0 +1,203 @@
+import type { Logger } from 'pino';
+import { TOPICS, topicPartitionKey, type BusConsumer, type MessageBatch, type TopicPartition } from '@cdrflow/bus';
+import { decodeRecord, RecordInvalidError } from '@cdrflow/schema';
+import type { CdrStore, PartitionFlush } from '@cdrflow/store';
+import { IntervalDeltas } from './contributions';
+import { PendingPartition } from './pending';
+
+export interface AggregatorOptions {
+  groupId: string;
+  /** Flush once this many messages are held, whatever the time. */
+  flushMaxRecords: number;
+  /** Flush at least this often while records are held (long-running mode). */
+  flushIntervalMs: number;
+}
+
+export interface AggregatorStats {
+  received: number;
+  written: number;
+  /** Versions not newer than what ClickHouse or the same window already held. */
+  dedupeHits: number;
+  flushes: number;
+  undecodable: number;
+}
+
+export const AGGREGATOR_TOPICS = [TOPICS.calls, TOPICS.surveys, TOPICS.rejects] as const;
+
+/**
+ * Consumes canonical records, keeps the newest version of each id, and turns
+ * them into interval_stats deltas written together with the offsets they
+ * consumed up to. A restart resumes from the offsets in ClickHouse, after
+ * discarding rows of a flush that never committed; so every contact is
+ * counted once, whatever was redelivered.
+ */
+export class Aggregator {
+  private readonly pending = new Map<string, PendingPartition>();
+  private heldMessages = 0;
+  private flushing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  readonly stats: AggregatorStats = { received: 0, written: 0, dedupeHits: 0, flushes: 0, undecodable: 0 };
+
+  constructor(
+    private readonly store: CdrStore,
+    private readonly consumer: BusConsumer,
+    private readonly options: AggregatorOptions,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.consumer.start({
+      onAssign: (assigned) => this.assign(assigned),
+      onBatch: (batch) => this.handle(batch),
+    });
+    this.timer = setInterval(() => {
+      if (this.heldMessages > 0) void this.flush().catch((e: unknown) => this.log.error({ err: e }, 'timed flush failed'));
+    }, this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Consumes everything published so far, flushes it, and returns. */
+  async drain(): Promise<void> {
+    await this.consumer.caughtUp();
+    await this.flush();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.consumer.stop();
+    await this.flush();
+  }
+
+  private async assign(assigned: readonly TopicPartition[]): Promise<ReadonlyMap<string, number>> {
+    const starts = new Map<string, number>();
+    const byTopic = new Map<string, TopicPartition[]>();
+    for (const tp of assigned) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp]);
+    for (const [topic, tps] of byTopic) {
+      const committed = await this.store.committedOffsets(this.options.groupId, topic);
+      for (const tp of tps) {
+        const offset = committed.get(tp.partition) ?? 0;
+        await this.store.discardUncommitted(this.options.groupId, tp.topic, tp.partition, offset);
+        const key = topicPartitionKey(tp);
+        starts.set(key, offset);
+        this.pending.set(key, new PendingPartition(tp.topic, tp.partition, offset));
+      }
+    }
+    this.log.info({ partitions: assigned.length }, 'partitions assigned; resuming from offsets stored in ClickHouse');
+    return starts;
+  }
+
+  private async handle(batch: MessageBatch): Promise<void> {
+    const pending = this.pending.get(topicPartitionKey(batch));
+    if (pending === undefined) throw new Error(`batch for unassigned partition ${topicPartitionKey(batch)}`);
+    for (const message of batch.messages) {
+      if (message.offset < pending.nextOffset) continue; // redelivered below what we already hold
+      let record;
+      try {
+        record = decodeRecord(message.value);
+      } catch (e: unknown) {
+        if (!(e instanceof RecordInvalidError)) throw e;
+        // A message no current schema accepts cannot be counted; it is logged with
+        // its position (never silently skipped) and consumption goes on.
+        this.stats.undecodable += 1;
+        this.log.error(
+          { topic: batch.topic, partition: batch.partition, offset: message.offset, err: e.message },
+          'undecodable message',
+        );
+        pending.nextOffset = message.offset + 1;
+        continue;
+      }
+      switch (record.schema) {
+        case 'call.v1':
+          pending.addCall(record);
+          break;
+        case 'survey.v1':
+          pending.addSurvey(record);
+          break;
+        case 'reject.v1':
+          pending.addReject(record);
+          break;
+      }
+      pending.nextOffset = message.offset + 1;
+      this.heldMessages += 1;
+      this.stats.received += 1;
+    }
+    // Backpressure: the consumer awaits this, so a slow store slows consumption.
+    if (this.heldMessages >= this.options.flushMaxRecords) await this.flush();
+  }
+
+  /** One flush in flight at a time; a flush requested meanwhile runs after it. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushNow());
+    return this.flushing;
+  }
+
+  private async flushNow(): Promise<void> {
+    const live = [...this.pending.values()];
+    const windows = live.map((p) => p.drain());
+    const held = this.heldMessages;
+    this.heldMessages = 0;
+    try {
+      await this.write(windows.filter((w) => w.advanced));
+    } catch (e: unknown) {
+      live.forEach((p, i) => p.restore(windows[i]!));
+      this.heldMessages += held;
+      throw e;
+    }
+    live.forEach((p, i) => (p.committedOffset = Math.max(p.committedOffset, windows[i]!.nextOffset)));
+  }
+
+  private async write(windows: readonly PendingPartition[]): Promise<void> {
+    if (windows.length === 0) return;
+    const started = Date.now();
+    const [storedCalls, storedSurveys] = await Promise.all([
+      this.store.latestCalls(windows.flatMap((w) => [...w.calls.keys()])),
+      this.store.latestSurveys(windows.flatMap((w) => [...w.surveys.keys()])),
+    ]);
+    let written = 0;
+    const parts: PartitionFlush[] = windows.map((window) => {
+      const deltas = new IntervalDeltas();
+      const calls = [];
+      for (const call of window.calls.values()) {
+        const stored = storedCalls.get(call.id);
+        if (stored !== undefined && stored.version >= call.version) {
+          this.stats.dedupeHits += 1;
+          continue;
+        }
+        if (stored !== undefined) deltas.addCall(stored, -1);
+        deltas.addCall(call, 1);
+        calls.push(call);
+      }
+      const surveys = [];
+      for (const survey of window.surveys.values()) {
+        const stored = storedSurveys.get(survey.id);
+        if (stored !== undefined && stored.version >= survey.version) {
+          this.stats.dedupeHits += 1;
+          continue;
+        }
+        if (stored !== undefined) deltas.addSurvey(stored, -1);
+        deltas.addSurvey(survey, 1);
+        surveys.push(survey);
+      }
+      this.stats.dedupeHits += window.supersededInWindow;
+      written += calls.length + surveys.length;
+      return {
+        provenance: {
+          group: this.options.groupId,
+          topic: window.topic,
+          partition: window.partition,
+          nextOffset: window.nextOffset,
+        },
+        calls,
+        surveys,
+        rejects: window.rejects,
+        intervalDeltas: deltas.callDeltas(),
+        surveyDeltas: deltas.surveyDeltas(),
+      };
+    });
+    await this.store.writeRows(parts);
+    await this.store.commitOffsets(parts);
+    this.stats.flushes += 1;
+    this.stats.written += written;
+    this.log.debug({ partitions: parts.length, written, ms: Date.now() - started }, 'flushed');
+  }
+}

@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface FinishedFile {
+  source: string;
+  name: string;
+  bytes: number;
+  records: number;
+  rejects: number;
+  finishedAt: string;
+}
+
+interface StateFile {
+  version: 1;
+  /** sha256 of content → what was published from it. */
+  files: Record<string, FinishedFile>;
+  /** Carry-over state per source (queue_log open calls), as of the last finished file. */
+  sessions: Record<string, unknown>;
+}
+
+/**
+ * The collector's memory: files finished (by content hash, so a re-drop under
+ * any name is recognised) and each source's carry-over state. Both are saved
+ * in one file, atomically (write + rename), after a file's records are all
+ * acknowledged: a crash mid-file leaves the state of the previous file, the
+ * file is read again from the start, and downstream dedupe by id absorbs
+ * what was already published.
+ */
+export class CollectorState {
+  private state: StateFile;
+
+  constructor(private readonly path: string) {
+    this.state = existsSync(path)
+      ? (JSON.parse(readFileSync(path, 'utf8')) as StateFile)
+      : { version: 1, files: {}, sessions: {} };
+  }
+
+  finished(hash: string): FinishedFile | undefined {
+    return this.state.files[hash];
+  }
+
+  session(source: string): unknown {
+    return this.state.sessions[source];
+  }
+
+  recordFinished(hash: string, file: FinishedFile, sessions: Record<string, unknown>): void {
+    this.state = {
+      version: 1,
+      files: { ...this.state.files, [hash]: file },
+      sessions: { ...this.state.sessions, ...sessions },
+    };
+    mkdirSync(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state));
+    renameSync(tmp, this.path);
+  }
+}

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Logger } from 'pino';
+import { TOPICS, type BusProducer, type OutgoingMessage } from '@cdrflow/bus';
+import type { ParseBatch } from '@cdrflow/formats';
+import { encodeRecord } from '@cdrflow/schema';
+import type { CollectorState } from './collector-state';
+import type { SourceReader } from './source-reader';
+
+export interface CollectorOptions {
+  /** Bytes read from disk at a time. */
+  chunkBytes: number;
+  /** Records held before they are sent (and awaited) as one batch. */
+  publishBatchRecords: number;
+}
+
+export type FileOutcome =
+  | { status: 'published'; file: string; records: number; rejects: number; bytes: number }
+  | { status: 'duplicate'; file: string; sameAs: string };
+
+export interface ProgressListener {
+  (event: { file: string; bytesRead: number; bytesTotal: number }): void;
+}
+
+/** Names the collector never treats as a finished export: hidden, temporary or partial files. */
+export function isCandidateFile(name: string): boolean {
+  return !name.startsWith('.') && !/\.(tmp|part|partial|swp)$/i.test(name) && !name.endsWith('.done');
+}
+
+/**
+ * Reads export files, publishes their records and rejects, and only then
+ * records them as finished and moves them out of the inbox. Files of one
+ * source are read in name order, which is rotation order for Asterisk's
+ * dated files, so calls carry over from one file to the next.
+ */
+export class Collector {
+  constructor(
+    private readonly producer: BusProducer,
+    private readonly readers: ReadonlyMap<string, SourceReader>,
+    private readonly state: CollectorState,
+    private readonly options: CollectorOptions,
+    private readonly log: Logger,
+    private readonly onProgress?: ProgressListener,
+  ) {
+    for (const reader of readers.values()) {
+      const saved = state.session(reader.name);
+      if (saved !== undefined) reader.restore(saved);
+    }
+  }
+
+  /** Every finished-looking file in a folder, in name order. */
+  static listFiles(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile() && isCandidateFile(e.name))
+      .map((e) => join(dir, e.name))
+      .sort();
+  }
+
+  /** Publishes one file; `archiveDir` set → the file is moved there once finished. */
+  async collectFile(sourceName: string, path: string, archiveDir?: string): Promise<FileOutcome> {
+    const reader = this.readers.get(sourceName);
+    if (reader === undefined) throw new Error(`no source named ${sourceName} is configured`);
+    const hash = await hashFile(path);
+    const seen = this.state.finished(hash);
+    if (seen !== undefined) {
+      this.log.warn(
+        { file: path, sameAs: seen.name, finishedAt: seen.finishedAt },
+        'file already ingested (same content); skipped',
+      );
+      if (archiveDir !== undefined) moveInto(path, join(archiveDir, 'duplicates'), hash);
+      return { status: 'duplicate', file: path, sameAs: seen.name };
+    }
+    const before = reader.snapshot();
+    try {
+      const { records, rejects, bytes } = await this.publishFile(reader, path);
+      this.state.recordFinished(
+        hash,
+        { source: sourceName, name: path, bytes, records, rejects, finishedAt: new Date().toISOString() },
+        { [sourceName]: reader.snapshot() },
+      );
+      if (archiveDir !== undefined) moveInto(path, archiveDir, hash);
+      this.log.info({ file: path, records, rejects }, 'file published');
+      return { status: 'published', file: path, records, rejects, bytes };
+    } catch (e: unknown) {
+      reader.restore(before);
+      throw e;
+    }
+  }
+
+  private async publishFile(reader: SourceReader, path: string) {
+    const bytesTotal = statSync(path).size;
+    const parser = reader.openFile(path);
+    const outbox = new Outbox(this.producer, this.options.publishBatchRecords);
+    let bytesRead = 0;
+    for await (const chunk of createReadStream(path, { highWaterMark: this.options.chunkBytes })) {
+      const bytes = chunk as Buffer;
+      bytesRead += bytes.length;
+      await outbox.add(parser.push(bytes));
+      this.onProgress?.({ file: path, bytesRead, bytesTotal });
+    }
+    await outbox.add(parser.end());
+    await outbox.flush();
+    return { records: outbox.records, rejects: outbox.rejects, bytes: bytesTotal };
+  }
+}
+
+/** Batches encoded messages per topic and sends them, awaiting each acknowledgement. */
+class Outbox {
+  private calls: OutgoingMessage[] = [];
+  private surveys: OutgoingMessage[] = [];
+  private rejectMessages: OutgoingMessage[] = [];
+  records = 0;
+  rejects = 0;
+
+  constructor(
+    private readonly producer: BusProducer,
+    private readonly batchRecords: number,
+  ) {}
+
+  async add(batch: ParseBatch): Promise<void> {
+    for (const c of batch.calls) this.calls.push({ key: c.id, value: encodeRecord(c) });
+    for (const s of batch.surveys) this.surveys.push({ key: s.id, value: encodeRecord(s) });
+    for (const r of batch.rejects) this.rejectMessages.push({ key: `${r.source}:${r.file}`, value: encodeRecord(r) });
+    this.records += batch.calls.length + batch.surveys.length;
+    this.rejects += batch.rejects.length;
+    if (this.calls.length + this.surveys.length + this.rejectMessages.length >= this.batchRecords) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const sends: Array<[string, OutgoingMessage[]]> = [
+      [TOPICS.calls, this.calls],
+      [TOPICS.surveys, this.surveys],
+      [TOPICS.rejects, this.rejectMessages],
+    ];
+    this.calls = [];
+    this.surveys = [];
+    this.rejectMessages = [];
+    for (const [topic, messages] of sends) if (messages.length > 0) await this.producer.send(topic, messages);
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Moves a file into a folder without ever overwriting: a re-export under the same name keeps both. */
+function moveInto(path: string, dir: string, hash: string): void {
+  mkdirSync(dir, { recursive: true });
+  let target = join(dir, basename(path));
+  if (existsSync(target)) target = `${target}.${hash.slice(0, 12)}`;
+  renameSync(path, target);
+}
