@@ -40,20 +40,24 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/{kpi,schema,formats,time}/src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: IO_MODULES.map((name) => ({ name, message: 'kpi, schema, formats and time do no I/O' })) },
-      ],
-    },
-  },
-  {
     files: ['packages/*/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
+          patterns: [{ group: ['@cdrflow/collector', '@cdrflow/aggregator'], message: 'packages never import services' }],
+        },
+      ],
+    },
+  },
+  // After the general rule, so it wins for the pure packages (a later entry replaces the rule).
+  {
+    files: ['packages/{kpi,schema,formats,time}/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: IO_MODULES.map((name) => ({ name, message: 'kpi, schema, formats and time do no I/O' })),
           patterns: [{ group: ['@cdrflow/collector', '@cdrflow/aggregator'], message: 'packages never import services' }],
         },
       ],

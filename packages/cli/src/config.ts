@@ -1,0 +1,225 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { CdrCsvOptionsSchema, MappedCsvOptionsSchema } from '@cdrflow/formats';
+import { CalendarSchema, KpiSettingsSchema } from '@cdrflow/kpi';
+import { assertTimeZone } from '@cdrflow/time';
+import { ConfigError } from './config-error';
+
+const zone = z.string().refine(
+  (value) => {
+    try {
+      assertTimeZone(value);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not an IANA time zone (e.g. Europe/London, UTC)' },
+);
+
+const sourceName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, - or _ (it prefixes every record id)');
+
+const QueueLogOptionsSchema = z
+  .object({
+    /** Zone of the database form's `time` column ('UTC' when the site logs GMT). */
+    zone: zone.default('Europe/London'),
+    encoding: z.enum(['utf-8', 'latin1']).default('utf-8'),
+    /** queue → service (directorate). */
+    queueServices: z.record(z.string(), z.string()).default({}),
+    /** A call with no closing event this long after it entered the queue is reported as unclosed. */
+    openCallTimeoutMinutes: z.number().positive().default(240),
+    /** Dial-plan QueueLog() event names to consume without a record. */
+    customEvents: z.array(z.string()).default([]),
+    maxWaitSeconds: z.number().int().positive().default(86_400),
+  })
+  .strict();
+
+const common = {
+  name: sourceName,
+  /** Folder the telephony system drops exports into; default <dataDir>/inbox/<name>. */
+  inbox: z.string().optional(),
+  /** Where finished files go; default <dataDir>/archive/<name>. */
+  archive: z.string().optional(),
+};
+
+const SourceSchema = z.discriminatedUnion('format', [
+  z.object({ ...common, format: z.literal('queue_log'), queueLog: QueueLogOptionsSchema.prefault({}) }).strict(),
+  z.object({ ...common, format: z.literal('queue_log_db'), queueLog: QueueLogOptionsSchema.prefault({}) }).strict(),
+  z.object({ ...common, format: z.literal('cdr_csv'), cdr: CdrCsvOptionsSchema.prefault({}) }).strict(),
+  z.object({ ...common, format: z.literal('mapped'), mapped: MappedCsvOptionsSchema }).strict(),
+]);
+
+export const ConfigSchema = z
+  .object({
+    /** Everything cdrflow keeps: chDB data, bus logs, collector state, inboxes and archives by default. */
+    dataDir: z.string().default('.cdrflow/data'),
+    clickhouse: z
+      .object({
+        /** A ClickHouse server (http://host:8123). Omit to use the engine embedded through chDB. */
+        url: z.url().optional(),
+        database: z.string().default('default'),
+        username: z.string().optional(),
+        password: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
+    bus: z
+      .object({ partitions: z.number().int().min(1).max(256).default(4) })
+      .strict()
+      .prefault({}),
+    reporting: CalendarSchema.prefault({}),
+    kpi: KpiSettingsSchema.prefault({}),
+    pseudonymisation: z
+      .object({
+        /**
+         * The HMAC key for caller numbers. Prefer the CDRFLOW_CALLER_KEY
+         * environment variable; a key in a committed file is for demos only.
+         */
+        key: z.string().min(16, 'must be at least 16 characters').optional(),
+      })
+      .strict()
+      .prefault({}),
+    collector: z
+      .object({
+        chunkBytes: z.number().int().min(4096).default(1 << 20),
+        publishBatchRecords: z.number().int().min(1).default(5_000),
+      })
+      .strict()
+      .prefault({}),
+    aggregator: z
+      .object({
+        groupId: z.string().min(1).default('cdrflow-aggregator'),
+        flushMaxRecords: z.number().int().min(1).default(50_000),
+        flushIntervalMs: z.number().int().min(100).default(5_000),
+      })
+      .strict()
+      .prefault({}),
+    sources: z.array(SourceSchema).default([]),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.sources.forEach((s, i) => {
+      if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `"${s.name}" is used twice` });
+      seen.add(s.name);
+    });
+  });
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+type ParsedConfig = z.output<typeof ConfigSchema>;
+export type SourceConfig = ParsedConfig['sources'][number];
+
+/** The resolved configuration: every path absolute, every default filled, the key present. */
+export type Config = Omit<ParsedConfig, 'pseudonymisation' | 'sources'> & {
+  /** The file it came from, or null for built-in defaults. */
+  file: string | null;
+  callerKey: string;
+  sources: Array<SourceConfig & { inbox: string; archive: string }>;
+};
+
+/** Environment variables that override the file, for deployment without editing it. */
+export const ENV_OVERRIDES = {
+  CDRFLOW_DATA_DIR: 'dataDir',
+  CLICKHOUSE_URL: 'clickhouse.url',
+  CLICKHOUSE_DATABASE: 'clickhouse.database',
+  CLICKHOUSE_USER: 'clickhouse.username',
+  CLICKHOUSE_PASSWORD: 'clickhouse.password',
+  CDRFLOW_CALLER_KEY: 'pseudonymisation.key',
+} as const;
+
+export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const path = issue.path.map(String).join('.');
+  let value: unknown = input;
+  for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
+  const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)?.slice(0, 80)})`;
+  return `${path === '' ? '(top level)' : path}: ${issue.message}${shown}`;
+}
+
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(raw);
+  for (const [variable, path] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    const keys = path.split('.');
+    let node = out;
+    for (const key of keys.slice(0, -1)) {
+      const next = node[key];
+      node = (typeof next === 'object' && next !== null ? next : (node[key] = {})) as Record<string, unknown>;
+    }
+    node[keys[keys.length - 1]!] = value;
+  }
+  return out;
+}
+
+/**
+ * Reads and validates the configuration: the YAML file (if any), then the
+ * environment overrides, then defaults. Relative paths in the file resolve
+ * against the file's folder; `dataDir` given on the command line or in the
+ * environment resolves against the working directory.
+ */
+export function loadConfig(options: {
+  file: string | null;
+  env?: NodeJS.ProcessEnv;
+  dataDir?: string;
+  /** Used when no key is configured; only the built-in sample passes one. */
+  fallbackCallerKey?: string;
+  /** Configuration given as data instead of a file (ad-hoc sources of `cdrflow ingest`). */
+  inline?: Record<string, unknown>;
+}): Config {
+  const env = options.env ?? process.env;
+  let raw: Record<string, unknown> = options.inline ?? {};
+  if (options.file !== null) {
+    if (!existsSync(options.file)) throw new ConfigError(`config file ${options.file} does not exist`);
+    try {
+      const parsed: unknown = parseYaml(readFileSync(options.file, 'utf8'));
+      raw = parsed === null || parsed === undefined ? {} : (parsed as Record<string, unknown>);
+    } catch (e: unknown) {
+      throw new ConfigError(`config file ${options.file} is not valid YAML: ${(e as Error).message}`);
+    }
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new ConfigError(`config file ${options.file} must be a YAML mapping at the top level`);
+    }
+  }
+  const baseDir = options.file === null ? process.cwd() : dirname(resolve(options.file));
+  const withEnv = applyEnv(raw, env);
+  const result = ConfigSchema.safeParse(withEnv);
+  if (!result.success) {
+    throw new ConfigError(
+      `invalid configuration${options.file === null ? '' : ` in ${options.file}`}:`,
+      result.error.issues.map((i) => describeIssue(i, withEnv)),
+    );
+  }
+  const parsed = result.data;
+  const dataDir =
+    options.dataDir !== undefined
+      ? resolve(options.dataDir)
+      : env.CDRFLOW_DATA_DIR !== undefined && env.CDRFLOW_DATA_DIR !== ''
+        ? resolve(env.CDRFLOW_DATA_DIR)
+        : resolve(baseDir, parsed.dataDir);
+  const callerKey = parsed.pseudonymisation.key ?? options.fallbackCallerKey;
+  if (callerKey === undefined && parsed.sources.length > 0) {
+    throw new ConfigError(
+      'no pseudonymisation key: set CDRFLOW_CALLER_KEY (at least 16 characters) so caller numbers can be replaced by keyed pseudonyms',
+    );
+  }
+  const { pseudonymisation: _ignored, ...rest } = parsed;
+  return {
+    ...rest,
+    file: options.file === null ? null : resolve(options.file),
+    dataDir,
+    callerKey: callerKey ?? '',
+    sources: parsed.sources.map((s) => ({
+      ...s,
+      inbox: s.inbox === undefined ? resolve(dataDir, 'inbox', s.name) : resolvePath(baseDir, s.inbox),
+      archive: s.archive === undefined ? resolve(dataDir, 'archive', s.name) : resolvePath(baseDir, s.archive),
+    })),
+  };
+}
+
+function resolvePath(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}

@@ -1,0 +1,283 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from './config-error';
+import { loadConfig, type Config, type SourceConfig } from './config';
+import { collectPlanned, planInboxes, planPaths, type PlannedFile } from './collect-inboxes';
+import { progressBar } from './progress';
+import { buildReport, resolvePeriod, type PeriodSelector } from './report';
+import { OUTPUT_FORMATS, renderReport, type OutputFormat } from './render';
+import { createLogger, EmbeddedPipeline, openStore } from './runtime';
+import { ensureSampleExports, SAMPLE_CALLER_KEY, SAMPLE_CONFIG, SAMPLE_DATA_DIR } from './sample';
+import { reportError } from './report-error';
+import { formatRejects } from './rejects';
+import type { ProgressListener } from '@cdrflow/collector';
+import type { GroupBy } from '@cdrflow/store';
+
+interface GlobalOptions {
+  config?: string;
+  data?: string;
+  logLevel: string;
+}
+
+interface ReportOptions {
+  quarter?: string;
+  month?: string;
+  from?: string;
+  to?: string;
+  by?: GroupBy;
+  format: OutputFormat;
+}
+
+const program = new Command()
+  .name('cdrflow')
+  .description(
+    'Exact call-handling KPIs from telephony exports (Asterisk queue_log, Asterisk CDR CSV, mapped vendor CSV).\n' +
+      'Exports go collector → bus → aggregator → ClickHouse; reports read sums from ClickHouse, never averages.',
+  )
+  .option('-c, --config <file>', 'YAML configuration (default: ./cdrflow.yaml if present, or $CDRFLOW_CONFIG)')
+  .option('-d, --data <dir>', 'data folder: chDB, bus logs, collector state (overrides dataDir and $CDRFLOW_DATA_DIR)')
+  .addOption(
+    new Option('--log-level <level>', 'log detail on stderr')
+      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('warn'),
+  )
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ cdrflow run --sample                      # the built-in sample: ingest it, print the committee table
+  $ cdrflow ingest /var/log/asterisk/queue_log* --format queue_log --zone Europe/London
+  $ cdrflow report --quarter 2020-21Q1 --by queue --format markdown
+  $ cdrflow rejects --limit 20
+
+Configuration reference: README.md, "Configuration". Environment: CDRFLOW_CONFIG, CDRFLOW_DATA_DIR,
+CDRFLOW_CALLER_KEY (HMAC key for caller numbers), CLICKHOUSE_URL (omit for the embedded engine).`,
+  );
+
+function globals(): GlobalOptions {
+  return program.opts<GlobalOptions>();
+}
+
+function configFile(explicit: string | undefined): string | null {
+  const file = explicit ?? process.env.CDRFLOW_CONFIG;
+  if (file !== undefined && file !== '') return resolve(file);
+  return existsSync('cdrflow.yaml') ? resolve('cdrflow.yaml') : null;
+}
+
+function load(extra: { sample?: boolean } = {}): Config {
+  const g = globals();
+  if (extra.sample === true) {
+    return loadConfig({
+      file: SAMPLE_CONFIG,
+      dataDir: g.data ?? process.env.CDRFLOW_DATA_DIR ?? SAMPLE_DATA_DIR,
+      fallbackCallerKey: SAMPLE_CALLER_KEY,
+    });
+  }
+  return loadConfig({ file: configFile(g.config), ...(g.data === undefined ? {} : { dataDir: g.data }) });
+}
+
+function addReportOptions(command: Command): Command {
+  return command
+    .option('--quarter <key>', 'fiscal quarter, e.g. 2020-21Q1 (Q1 = the first quarter of the financial year)')
+    .option('--month <key>', 'calendar month, e.g. 2020-06')
+    .option('--from <date>', 'first local day of a custom range, YYYY-MM-DD')
+    .option('--to <date>', 'last local day of a custom range (inclusive), YYYY-MM-DD')
+    .addOption(new Option('--by <dimension>', 'also break the period down').choices(['queue', 'service', 'channel', 'source']))
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'));
+}
+
+function selector(o: ReportOptions): PeriodSelector {
+  const chosen = [o.quarter, o.month, o.from ?? o.to].filter((v) => v !== undefined).length;
+  if (chosen > 1) throw new ConfigError('choose one of --quarter, --month or --from/--to');
+  if (o.quarter !== undefined) return { kind: 'quarter', key: o.quarter };
+  if (o.month !== undefined) return { kind: 'month', key: o.month };
+  if (o.from !== undefined || o.to !== undefined) {
+    if (o.from === undefined || o.to === undefined) throw new ConfigError('--from and --to go together');
+    return { kind: 'range', from: o.from, to: o.to };
+  }
+  return { kind: 'latest_quarter' };
+}
+
+async function printReport(config: Config, options: ReportOptions, store: Awaited<ReturnType<typeof openStore>>) {
+  const period = await resolvePeriod(store, selector(options), config.reporting);
+  const report = await buildReport(store, {
+    period,
+    groupBy: options.by ?? null,
+    settings: config.kpi,
+    calendar: config.reporting,
+  });
+  process.stdout.write(renderReport(report, options.format) + '\n');
+}
+
+/** Reads the planned files through the pipeline, with a progress bar on a terminal. */
+async function ingestPlanned(pipeline: EmbeddedPipeline, plan: readonly PlannedFile[], progress: ProgressHolder) {
+  const bar = progressBar(plan.reduce((n, f) => n + f.bytes, 0));
+  progress.listener = bar?.listener;
+  try {
+    const summary = await collectPlanned(pipeline.collector, plan);
+    await pipeline.aggregator.drain();
+    return summary;
+  } finally {
+    bar?.stop();
+    progress.listener = undefined;
+  }
+}
+
+interface ProgressHolder {
+  listener: ProgressListener | undefined;
+}
+
+async function openPipeline(config: Config): Promise<{ pipeline: EmbeddedPipeline; progress: ProgressHolder }> {
+  const log = createLogger(globals().logLevel);
+  const progress: ProgressHolder = { listener: undefined };
+  const pipeline = await EmbeddedPipeline.open(config, log, (e) => progress.listener?.(e));
+  return { pipeline, progress };
+}
+
+addReportOptions(
+  program
+    .command('run')
+    .description('ingest every configured inbox (embedded bus + ClickHouse), then print the latest quarter')
+    .option('--sample', 'use the built-in sample: a council contact centre, April 2019 – June 2020')
+    .option('--watch', 'keep running: look for new files every --interval seconds')
+    .option('--interval <seconds>', 'seconds between inbox scans with --watch', positiveInt, 10),
+).action(async (options: ReportOptions & { sample?: boolean; watch?: boolean; interval: number }) => {
+  const config = load({ sample: options.sample === true });
+  if (options.sample === true && (await ensureSampleExports(config.dataDir))) {
+    process.stderr.write(`cdrflow: wrote the sample exports into ${config.dataDir}/inbox\n`);
+  }
+  if (config.sources.length === 0) {
+    throw new ConfigError('no sources are configured: add `sources:` to the config file, or try `cdrflow run --sample`');
+  }
+  const { pipeline, progress } = await openPipeline(config);
+  try {
+    const summary = await ingestPlanned(pipeline, planInboxes(config), progress);
+    if (summary.published + summary.duplicates > 0) {
+      process.stderr.write(
+        `cdrflow: ${summary.published} files ingested (${summary.records} records, ${summary.rejects} rejected rows), ${summary.duplicates} already seen\n`,
+      );
+    }
+    await printReport(config, options, pipeline.store);
+    while (options.watch === true) {
+      await new Promise((r) => setTimeout(r, options.interval * 1000));
+      const plan = planInboxes(config);
+      if (plan.length === 0) continue;
+      await ingestPlanned(pipeline, plan, progress);
+      await printReport(config, options, pipeline.store);
+    }
+  } finally {
+    await pipeline.close();
+  }
+});
+
+program
+  .command('ingest')
+  .description('read export files or folders through collector → bus → aggregator → store (files are not moved)')
+  .argument('<paths...>', 'files or folders (a folder is read in file-name order, i.e. rotation order)')
+  .requiredOption('-f, --format <format>', 'queue_log | queue_log_db | cdr_csv | mapped:<source name in the config>')
+  .option('-s, --source <name>', 'source name, the prefix of every record id (default: the format, or a configured source of that name)')
+  .option('--zone <zone>', 'time zone of local times in the export, e.g. Europe/London (for queue_log_db and cdr_csv)')
+  .action(async (paths: string[], options: { format: string; source?: string; zone?: string }) => {
+    const config = load();
+    const source = ingestSource(config, options);
+    const { pipeline, progress } = await openPipeline({ ...config, sources: [source] });
+    try {
+      const summary = await ingestPlanned(pipeline, planPaths(source, paths), progress);
+      process.stdout.write(
+        `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
+          `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
+          `${summary.duplicates} files skipped as already ingested.\nNext: cdrflow report --quarter <key>\n`,
+      );
+    } finally {
+      await pipeline.close();
+    }
+  });
+
+function ingestSource(config: Config, options: { format: string; source?: string; zone?: string }): Config['sources'][number] {
+  if (options.format.startsWith('mapped:')) {
+    const name = options.format.slice('mapped:'.length);
+    const found = config.sources.find((s) => s.name === name);
+    if (found === undefined || found.format !== 'mapped') {
+      throw new ConfigError(`--format ${options.format}: no mapped source named "${name}" in the configuration`);
+    }
+    return found;
+  }
+  const formats = ['queue_log', 'queue_log_db', 'cdr_csv'] as const;
+  const format = formats.find((f) => f === options.format);
+  if (format === undefined) {
+    throw new ConfigError(`--format must be one of ${formats.join(', ')} or mapped:<source>, not "${options.format}"`);
+  }
+  const name = options.source ?? format.replace(/_/g, '-');
+  const configured = config.sources.find((s) => s.name === name);
+  if (configured !== undefined) {
+    if (configured.format !== format) {
+      throw new ConfigError(`source "${name}" is configured as ${configured.format}, not ${format}`);
+    }
+    return configured;
+  }
+  const adHoc = loadConfig({
+    file: null,
+    env: {},
+    dataDir: config.dataDir,
+    fallbackCallerKey: config.callerKey === '' ? 'unused' : config.callerKey,
+    inline: {
+      sources: [
+        format === 'cdr_csv'
+          ? { name, format, cdr: options.zone === undefined ? {} : { zone: options.zone } }
+          : { name, format, queueLog: options.zone === undefined ? {} : { zone: options.zone } },
+      ],
+    },
+  });
+  return adHoc.sources[0] as SourceConfig & { inbox: string; archive: string };
+}
+
+addReportOptions(
+  program.command('report').description('print the committee table (and --by breakdowns) from ClickHouse'),
+).action(async (options: ReportOptions) => {
+  const config = load();
+  const store = await openStore(config);
+  try {
+    await printReport(config, options, store);
+  } finally {
+    await store.close();
+  }
+});
+
+program
+  .command('rejects')
+  .description('list rejected rows with file, line and reason (docs/rejects.md explains each reason)')
+  .option('-s, --source <name>', 'only this source')
+  .option('-n, --limit <rows>', 'rows to show', positiveInt, 50)
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .action(async (options: { source?: string; limit: number; format: 'table' | 'json' | 'csv' }) => {
+    const config = load();
+    const store = await openStore(config);
+    try {
+      const listing = await store.listRejects({ limit: options.limit, ...(options.source === undefined ? {} : { source: options.source }) });
+      process.stdout.write(formatRejects(listing, options.format) + '\n');
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('migrate')
+  .description('create or upgrade the ClickHouse tables and views (also done at every start)')
+  .action(async () => {
+    const config = load();
+    const store = await openStore(config);
+    await store.close();
+    process.stdout.write(`ClickHouse schema is up to date (${config.clickhouse.url ?? `embedded at ${config.dataDir}/chdb`}).\n`);
+  });
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.exitCode = reportError(e);
+});

@@ -1,0 +1,97 @@
+import { formatCount, NO_DATA, type CallFigures } from '@cdrflow/kpi';
+import { gridAsCsv, gridAsMarkdown, gridAsText, type Grid } from './grid';
+import type { Report } from './report';
+
+export const OUTPUT_FORMATS = ['table', 'markdown', 'csv', 'json'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+const RAG_LABEL = { green: 'green', amber: 'AMBER', red: 'RED' } as const;
+
+function committeeGrid(report: Report): Grid {
+  const { committee } = report;
+  return {
+    headers: ['Indicator', ...committee.columns.map((c) => `${c.title} (${c.period.label})`), 'Target', 'RAG'],
+    rows: committee.rows.map((row) => [
+      `${row.id} ${row.title}`,
+      ...row.cells.map((c) => c.display),
+      row.target ?? '',
+      row.rag === null ? '–' : RAG_LABEL[row.rag],
+    ]),
+  };
+}
+
+const seconds = (v: number | null) => (v === null ? NO_DATA : `${v.toFixed(1)} s`);
+const percent = (v: number | null) => (v === null ? NO_DATA : `${v.toFixed(2)} %`);
+
+function groupsGrid(report: Report): Grid {
+  return {
+    headers: [
+      'Channel',
+      report.groupBy ?? 'group',
+      'Offered',
+      'Answered',
+      'Abandoned',
+      'Abandon rate',
+      'Avg wait (answered)',
+      'Longest wait',
+      `Service level`,
+    ],
+    rows: report.groups.map((g) => [
+      g.channel,
+      g.group === '' ? '(unmapped)' : g.group,
+      formatCount(g.figures.offered),
+      formatCount(g.figures.answered),
+      formatCount(g.figures.abandoned),
+      percent(g.figures.abandonRatePercent),
+      seconds(g.figures.avgWaitAnsweredSeconds),
+      seconds(g.figures.maxWaitSeconds),
+      percent(g.figures.serviceLevelPercent),
+    ]),
+  };
+}
+
+/** The JSON figures: CallFigures plus the rates as fractions under the names the README documents. */
+function jsonFigures(f: CallFigures) {
+  return {
+    ...f,
+    abandonRate: f.abandonRatePercent === null ? null : f.abandonRatePercent / 100,
+    serviceLevel: f.serviceLevelPercent === null ? null : f.serviceLevelPercent / 100,
+  };
+}
+
+function footer(report: Report): string[] {
+  return [
+    `Outbound and internal calls in the period (in no KPI): ${formatCount(report.outboundCalls)}`,
+    `Rows rejected so far: ${formatCount(report.rejects)}${report.rejects > 0 ? ' — see them with `cdrflow rejects`' : ''}`,
+  ];
+}
+
+export function renderReport(report: Report, format: OutputFormat): string {
+  if (format === 'json') {
+    return JSON.stringify(
+      {
+        period: report.period,
+        committee: report.committee,
+        total: jsonFigures(report.total),
+        faceToFace: jsonFigures(report.faceToFace),
+        survey: report.survey,
+        outboundCalls: report.outboundCalls,
+        groupBy: report.groupBy,
+        groups: report.groups.map((g) => ({ channel: g.channel, group: g.group, ...jsonFigures(g.figures) })),
+        definitions: report.definitions,
+        rejects: report.rejects,
+      },
+      null,
+      2,
+    );
+  }
+  const render = format === 'markdown' ? gridAsMarkdown : format === 'csv' ? gridAsCsv : gridAsText;
+  const parts = [render(committeeGrid(report))];
+  if (report.groupBy !== null) parts.push(render(groupsGrid(report)));
+  if (format === 'csv') return parts.join('\n\n');
+  const bullet = format === 'markdown' ? '- ' : '  ';
+  parts.push(['Definitions:', ...report.definitions.map((d) => bullet + d)].join('\n'));
+  parts.push(footer(report).join('\n'));
+  const title = `cdrflow — call handling KPIs, ${report.period.label}`;
+  return [format === 'markdown' ? `## ${title}` : title, '', parts.join('\n\n')].join('\n');
+}

@@ -1,0 +1,30 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The built-in sample's config and its default data folder (under the working directory). */
+export const SAMPLE_CONFIG = join(REPO, 'fixtures', 'sample', 'cdrflow.yaml');
+export const SAMPLE_DATA_DIR = resolve('.cdrflow', 'sample');
+/**
+ * The sample is synthetic, so its pseudonymisation key may be public; a real
+ * deployment must set CDRFLOW_CALLER_KEY (loadConfig refuses to run without one).
+ */
+export const SAMPLE_CALLER_KEY = 'cdrflow-sample-demo-key-not-secret';
+
+/**
+ * Writes the seeded sample exports into the inboxes, once: after the first run
+ * they sit in the archive, and a marker keeps a second run from dropping them
+ * again (which would be skipped as duplicates anyway, but wastes a minute).
+ */
+export async function ensureSampleExports(dataDir: string): Promise<boolean> {
+  const marker = join(dataDir, 'sample-generated');
+  if (existsSync(marker)) return false;
+  const { generateSample } = (await import(join(REPO, 'fixtures', 'sample', 'generate.ts'))) as {
+    generateSample(outDir: string): Promise<unknown>;
+  };
+  await generateSample(join(dataDir, 'inbox'));
+  writeFileSync(marker, new Date().toISOString());
+  return true;
+}

@@ -1,0 +1,82 @@
+export {
+  WAIT_BUCKET_BOUNDS_SECONDS,
+  WAIT_BUCKET_COUNT,
+  countWithin,
+  formatWaitPercentile,
+  isWaitBucketBound,
+  waitBucketIndex,
+  waitPercentile,
+} from './wait-buckets';
+export type { WaitPercentile } from './wait-buckets';
+export {
+  CALL_ACCUMULATOR_SCALAR_FIELDS,
+  addCall,
+  callContribution,
+  emptyCallAccumulator,
+  isEmptyAccumulator,
+  mergeCallAccumulators,
+} from './call-accumulator';
+export type { CallAccumulator, CallAccumulatorScalarField, CallFacts } from './call-accumulator';
+export {
+  addSurvey,
+  emptySurveyAccumulator,
+  isEmptySurveyAccumulator,
+  mergeSurveyAccumulators,
+  surveyContribution,
+} from './survey-accumulator';
+export type { SurveyAccumulator, SurveyFacts } from './survey-accumulator';
+export { CalendarInvalidError, CalendarSchema, DEFAULT_CALENDAR, resolveCalendar } from './calendar';
+export type { Calendar, CalendarInput } from './calendar';
+export {
+  CALENDAR_PERIOD_KINDS,
+  PeriodInvalidError,
+  parsePeriodKey,
+  periodContaining,
+  periodRange,
+  previousPeriod,
+  samePeriodLastYear,
+} from './period';
+export type { CalendarPeriodKind, Period, PeriodKind } from './period';
+export { INTERVAL_MS, IntervalMisalignedError, intervalStart, rollUp, rollUpSurveys } from './interval';
+export type { IntervalRow } from './interval';
+export {
+  ABANDON_EXIT_OUTCOMES,
+  DEFAULT_KPI_SETTINGS,
+  KpiSettingsInvalidError,
+  KpiSettingsSchema,
+  resolveKpiSettings,
+} from './settings';
+export type {
+  AbandonExitOutcome,
+  CountingView,
+  KpiSettings,
+  KpiSettingsInput,
+  TargetableKpiId,
+  WaitBasis,
+} from './settings';
+export {
+  COMMITTEE_KPI_IDS,
+  DEFINITIONS_VERSION,
+  KPI_CATALOGUE,
+  describeDefinitions,
+  formatTarget,
+  kpiDefinition,
+  kpiTitle,
+  targetFor,
+} from './catalogue';
+export type { KpiDefinition, KpiDirection, KpiId, KpiSource, KpiUnit, Target } from './catalogue';
+export { rag } from './rag';
+export type { RagStatus } from './rag';
+export { computeCallFigures, computeSurveyFigures, percentOf } from './figures';
+export type { CallFigures, SurveyFigures } from './figures';
+export { NO_DATA, formatCount, formatRatio } from './format';
+export { buildCommitteeTable } from './committee-table';
+export type {
+  ColumnRole,
+  CommitteeCell,
+  CommitteeColumn,
+  CommitteeRow,
+  CommitteeTable,
+  CommitteeTableInput,
+  PeriodInput,
+} from './committee-table';

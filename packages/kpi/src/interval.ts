@@ -1,0 +1,76 @@
+import type { Calendar } from './calendar';
+import { emptyCallAccumulator, mergeCallAccumulators, type CallAccumulator } from './call-accumulator';
+import { periodContaining, type CalendarPeriodKind, type Period } from './period';
+import { emptySurveyAccumulator, mergeSurveyAccumulators, type SurveyAccumulator } from './survey-accumulator';
+
+/** Storage grain: 15-minute intervals aligned to UTC. */
+export const INTERVAL_MS = 15 * 60_000;
+
+/** Start of the 15-minute UTC interval holding utcMs. */
+export function intervalStart(utcMs: number): number {
+  return utcMs - (((utcMs % INTERVAL_MS) + INTERVAL_MS) % INTERVAL_MS);
+}
+
+export interface IntervalRow<A> {
+  intervalStartMs: number;
+  acc: A;
+}
+
+export class IntervalMisalignedError extends Error {
+  override readonly name = 'IntervalMisalignedError';
+  readonly code = 'interval_misaligned';
+  readonly retriable = false;
+}
+
+/**
+ * Sums interval accumulators into periods. Exact, not an approximation: every
+ * UTC offset in use is a multiple of 15 minutes and clocks change on local
+ * quarter hours, so each 15-minute UTC interval lies wholly inside one local
+ * hour, day, week, month, quarter and year; the check below fails loudly for
+ * a zone where that does not hold rather than splitting an interval silently.
+ */
+function rollUpWith<A>(
+  intervals: Iterable<IntervalRow<A>>,
+  kind: CalendarPeriodKind,
+  calendar: Calendar,
+  empty: () => A,
+  merge: (a: A, b: A) => A,
+): Map<string, A> {
+  const out = new Map<string, A>();
+  // Rows usually arrive in time order, so the last period found usually holds the next row too.
+  let current: Period | undefined;
+  for (const row of intervals) {
+    const start = row.intervalStartMs;
+    if (intervalStart(start) !== start) {
+      throw new IntervalMisalignedError(`interval start ${start} is not on a 15-minute UTC boundary`);
+    }
+    if (current === undefined || start < current.startUtcMs || start >= current.endUtcMs) {
+      current = periodContaining(start, kind, calendar);
+    }
+    if (start + INTERVAL_MS > current.endUtcMs) {
+      throw new IntervalMisalignedError(
+        `the 15-minute interval at ${new Date(start).toISOString()} straddles the end of ${kind} ${current.key} in ${calendar.zone}`,
+      );
+    }
+    out.set(current.key, merge(out.get(current.key) ?? empty(), row.acc));
+  }
+  return out;
+}
+
+/** Call accumulators per period key (Period.key of `kind`). */
+export function rollUp(
+  intervals: Iterable<IntervalRow<CallAccumulator>>,
+  kind: CalendarPeriodKind,
+  calendar: Calendar,
+): Map<string, CallAccumulator> {
+  return rollUpWith(intervals, kind, calendar, emptyCallAccumulator, mergeCallAccumulators);
+}
+
+/** Survey accumulators per period key. */
+export function rollUpSurveys(
+  intervals: Iterable<IntervalRow<SurveyAccumulator>>,
+  kind: CalendarPeriodKind,
+  calendar: Calendar,
+): Map<string, SurveyAccumulator> {
+  return rollUpWith(intervals, kind, calendar, emptySurveyAccumulator, mergeSurveyAccumulators);
+}
