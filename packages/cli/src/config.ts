@@ -117,7 +117,8 @@ export type SourceConfig = ParsedConfig['sources'][number];
 export type Config = Omit<ParsedConfig, 'pseudonymisation' | 'sources'> & {
   /** The file it came from, or null for built-in defaults. */
   file: string | null;
-  callerKey: string;
+  /** The HMAC key for caller numbers; null when none is configured (only collecting needs it). */
+  callerKey: string | null;
   sources: Array<SourceConfig & { inbox: string; archive: string }>;
 };
 
@@ -200,18 +201,13 @@ export function loadConfig(options: {
       : env.CDRFLOW_DATA_DIR !== undefined && env.CDRFLOW_DATA_DIR !== ''
         ? resolve(env.CDRFLOW_DATA_DIR)
         : resolve(baseDir, parsed.dataDir);
-  const callerKey = parsed.pseudonymisation.key ?? options.fallbackCallerKey;
-  if (callerKey === undefined && parsed.sources.length > 0) {
-    throw new ConfigError(
-      'no pseudonymisation key: set CDRFLOW_CALLER_KEY (at least 16 characters) so caller numbers can be replaced by keyed pseudonyms',
-    );
-  }
+  const callerKey = parsed.pseudonymisation.key ?? options.fallbackCallerKey ?? null;
   const { pseudonymisation: _ignored, ...rest } = parsed;
   return {
     ...rest,
     file: options.file === null ? null : resolve(options.file),
     dataDir,
-    callerKey: callerKey ?? '',
+    callerKey,
     sources: parsed.sources.map((s) => ({
       ...s,
       inbox: s.inbox === undefined ? resolve(dataDir, 'inbox', s.name) : resolvePath(baseDir, s.inbox),

@@ -221,7 +221,7 @@ function ingestSource(config: Config, options: { format: string; source?: string
     file: null,
     env: {},
     dataDir: config.dataDir,
-    fallbackCallerKey: config.callerKey === '' ? 'unused' : config.callerKey,
+    ...(config.callerKey === null ? {} : { fallbackCallerKey: config.callerKey }),
     inline: {
       sources: [
         format === 'cdr_csv'

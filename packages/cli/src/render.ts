@@ -10,7 +10,8 @@ const RAG_LABEL = { green: 'green', amber: 'AMBER', red: 'RED' } as const;
 function committeeGrid(report: Report): Grid {
   const { committee } = report;
   return {
-    headers: ['Indicator', ...committee.columns.map((c) => `${c.title} (${c.period.label})`), 'Target', 'RAG'],
+    headers: ['Indicator', ...committee.columns.map((c) => c.title), 'Target', 'RAG'],
+    subheaders: ['', ...committee.columns.map((c) => c.period.label), '', ''],
     rows: committee.rows.map((row) => [
       `${row.id} ${row.title}`,
       ...row.cells.map((c) => c.display),

@@ -5,6 +5,7 @@ import { EmbeddedBus, topicSpecs } from '@cdrflow/bus';
 import { Collector, CollectorState, callerPseudonymiser, type ProgressListener } from '@cdrflow/collector';
 import { CdrStore, MIGRATIONS_DIR, type StoreTarget } from '@cdrflow/store';
 import type { Config } from './config';
+import { ConfigError } from './config-error';
 import { sourceReader } from './source-readers';
 
 export function storeTarget(config: Config): StoreTarget {
@@ -45,6 +46,11 @@ export class EmbeddedPipeline {
     const store = await openStore(config);
     const bus = new EmbeddedBus(join(config.dataDir, 'bus'));
     await bus.ensureTopics(topicSpecs(config.bus.partitions));
+    if (config.callerKey === null) {
+      throw new ConfigError(
+        'no pseudonymisation key: set CDRFLOW_CALLER_KEY (at least 16 characters) so caller numbers are replaced by keyed pseudonyms before they leave the collector',
+      );
+    }
     const pseudonymise = callerPseudonymiser(config.callerKey);
     const readers = new Map(config.sources.map((s) => [s.name, sourceReader(s, pseudonymise)]));
     const collector = new Collector(

@@ -64,7 +64,8 @@ export class Collector {
     const hash = await hashFile(path);
     const seen = this.state.finished(hash);
     if (seen !== undefined) {
-      this.log.warn(
+      // Expected in normal operation (a re-drop, or two empty exports), so info, not warn.
+      this.log.info(
         { file: path, sameAs: seen.name, finishedAt: seen.finishedAt },
         'file already ingested (same content); skipped',
       );

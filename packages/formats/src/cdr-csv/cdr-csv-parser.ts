@@ -1,0 +1,218 @@
+/**
+ * Asterisk CDR CSV (`Master.csv`, written by cdr/cdr_csv.c).
+ *
+ * Grammar, one row per CDR (leg), no header:
+ *   "accountcode","src","dst","dcontext","clid","channel","dstchannel",
+ *   "lastapp","lastdata","start","answer","end",duration,billsec,
+ *   "disposition","amaflags"[,"uniqueid"][,"userfield"][,"peeraccount","linkedid",sequence]
+ * Strings are quoted with `""` for a quote; numbers are bare; a date is
+ * `"YYYY-MM-DD HH:MM:SS"` in the PBX's local zone (UTC with usegmtime) and an
+ * unset date (answer of an unanswered leg) is an empty unquoted field.
+ * Dispositions: ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION, CANCEL.
+ *
+ * What a CDR-only source can and cannot tell (docs/formats.md):
+ * - `start` is when the line rang the PBX, so wait includes the IVR menu and
+ *   ringing, not only time in the queue;
+ * - a queue call is ANSWERED as soon as the Queue application answers the line
+ *   to play music on hold: the CDR cannot tell a caller who abandoned in the
+ *   queue from one an agent answered, nor say when the agent picked up. With
+ *   linkedid the agent's leg helps (its answer time is the earliest answer
+ *   only if no app answered first), but abandon rates from CDR alone are
+ *   understated. Where queue_log exists for the same calls, use it for queue
+ *   KPIs and CDR only for calls that never reach a queue;
+ * - there is no exit reason (timeout, exit key, empty queue), only the
+ *   disposition; NO ANSWER and CANCEL become abandoned, BUSY, FAILED and
+ *   CONGESTION become other.
+ *
+ * Rules:
+ * - legs are grouped by linkedid (else uniqueid) into one CallRecord:
+ *   arrivedAt = earliest start, answered if any leg is ANSWERED with
+ *   answeredAt = earliest answer among those legs, endedAt = latest end,
+ *   talkMs = Σ billsec of ANSWERED legs, version = number of legs; direction,
+ *   queue, caller come from the earliest-starting leg; agent is the
+ *   dstchannel of the last-answered ANSWERED leg that has one (null when no
+ *   leg was answered);
+ * - grouped calls are held until end of file (legs of one call can be far
+ *   apart: each is written when its channel hangs up), up to maxOpenGroups;
+ *   rows with neither id are emitted at once with id `<source>:<file>#<line>`,
+ *   which is not stable across re-exports, so such a source cannot be deduped;
+ * - local dates: start is read with the 'earlier' offset in an autumn overlap;
+ *   answer and end are re-read with 'later' when the earlier reading falls
+ *   before start (resp. answer) and the later one does not.
+ */
+import { makeReject, parseCallRecord, type CallRecord, type Direction, type Reject } from '@cdrflow/schema';
+import { CsvRowReader, type CsvBatch } from '../csv/csv-row-reader';
+import { parseOptions } from '../csv/parse-options';
+import { createTimeReader, type TimeReader } from '../mapped/time-reader';
+import { emptyBatch, type FileContext, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
+import { CdrCsvOptionsSchema, type CdrCsvOptions, type CdrCsvOptionsInput } from './cdr-csv-options';
+import { CDR_DISPOSITIONS, CdrLayout, readCdrLeg, type CdrLeg } from './cdr-leg';
+
+export function createCdrCsvParser(
+  ctx: FileContext,
+  options: CdrCsvOptionsInput,
+  pseudonymise: Pseudonymise,
+): FileParser {
+  return new CdrCsvParser(ctx, parseOptions(CdrCsvOptionsSchema, options, 'CDR CSV'), pseudonymise);
+}
+
+class CdrCsvParser implements FileParser {
+  private readonly reader: CsvRowReader;
+  private readonly layout: CdrLayout;
+  private readonly readTime: TimeReader;
+  /** Open calls by group key, in order of their first leg. */
+  private readonly groups = new Map<string, CdrLeg[]>();
+  /** Keys emitted early because maxOpenGroups was reached; a later leg of one is rejected. */
+  private readonly evicted = new Set<string>();
+  private firstRow = true;
+
+  constructor(
+    private readonly ctx: FileContext,
+    private readonly options: CdrCsvOptions,
+    private readonly pseudonymise: Pseudonymise,
+  ) {
+    this.reader = new CsvRowReader(ctx, { encoding: options.encoding, maxLinesPerRow: options.maxLinesPerRow });
+    this.layout = new CdrLayout(options.columns);
+    this.readTime = createTimeReader('yyyy-MM-dd HH:mm:ss', options.zone);
+  }
+
+  push(chunk: Uint8Array): ParseBatch {
+    return this.handle(this.reader.push(chunk));
+  }
+
+  end(): ParseBatch {
+    const out = this.handle(this.reader.end());
+    for (const legs of this.groups.values()) this.emit(legs, out);
+    this.groups.clear();
+    out.rejects.sort(byLine);
+    return out;
+  }
+
+  private handle(batch: CsvBatch): ParseBatch {
+    const out = emptyBatch();
+    for (const r of batch.rejects) out.rejects.push(r);
+    for (const row of batch.rows) {
+      if (this.firstRow) {
+        this.firstRow = false;
+        if (this.layout.isHeader(row)) continue;
+      }
+      const leg = readCdrLeg(row, this.layout, this.options, this.readTime, this.ctx);
+      if ('schema' in leg) {
+        out.rejects.push(leg);
+        continue;
+      }
+      this.take(leg, out);
+    }
+    out.rejects.sort(byLine);
+    return out;
+  }
+
+  private take(leg: CdrLeg, out: ParseBatch): void {
+    const key = leg.groupKey;
+    if (key === null) {
+      this.emit([leg], out);
+      return;
+    }
+    if (this.evicted.has(key)) {
+      out.rejects.push(
+        this.reject(
+          leg,
+          'invalid_record',
+          `call ${this.ctx.source}:${key} was already emitted from its earlier legs because more than maxOpenGroups (${this.options.maxOpenGroups}) calls were open; raise maxOpenGroups so this leg is counted`,
+        ),
+      );
+      return;
+    }
+    const legs = this.groups.get(key);
+    if (legs !== undefined) {
+      legs.push(leg);
+      return;
+    }
+    this.groups.set(key, [leg]);
+    if (this.groups.size > this.options.maxOpenGroups) {
+      const oldest = this.groups.entries().next().value;
+      if (oldest !== undefined) {
+        this.groups.delete(oldest[0]);
+        this.evicted.add(oldest[0]);
+        this.emit(oldest[1], out);
+      }
+    }
+  }
+
+  /** Folds a call's legs (file order) into one record, or a reject on its first line. */
+  private emit(legs: readonly CdrLeg[], out: ParseBatch): void {
+    const firstInFile = legs[0];
+    if (firstInFile === undefined) return;
+    const byStart = [...legs].sort((a, b) => a.start - b.start || a.line - b.line);
+    const first = byStart[0] ?? firstInFile;
+    const answered = legs.filter((l) => l.disposition === 'ANSWERED');
+
+    let answeredAt: number | null = null;
+    let talkMs = 0;
+    let agentLeg: CdrLeg | null = null;
+    for (const l of answered) {
+      talkMs += l.billsecMs;
+      if (l.answer !== null && (answeredAt === null || l.answer < answeredAt)) answeredAt = l.answer;
+      if (l.dstchannel !== '' && (agentLeg === null || (l.answer ?? 0) >= (agentLeg.answer ?? 0))) agentLeg = l;
+    }
+    const endedAt = Math.max(...legs.map((l) => l.end));
+    const waitMs = (answeredAt ?? endedAt) - first.start;
+    if (waitMs > this.options.maxWaitMs) {
+      out.rejects.push(
+        this.reject(firstInFile, 'absurd_wait', `wait ${waitMs} ms is above maxWaitMs ${this.options.maxWaitMs}`),
+      );
+      return;
+    }
+    const queue = this.queueOf(byStart, first);
+    const caller = byStart.find((l) => l.src !== '')?.src;
+    const nativeId = firstInFile.groupKey ?? `${this.ctx.file.replace(/\s/g, '_')}#${firstInFile.line}`;
+    const id = `${this.ctx.source}:${nativeId}`;
+    const record: CallRecord = {
+      schema: 'call.v1',
+      id,
+      contactId: id,
+      stint: 1,
+      version: legs.length,
+      source: this.ctx.source,
+      channel: 'phone',
+      direction: this.directionOf(first.dcontext),
+      queue,
+      service: Object.hasOwn(this.options.queueServices, queue) ? (this.options.queueServices[queue] ?? '') : '',
+      arrivedAt: first.start,
+      answeredAt,
+      endedAt,
+      waitMs,
+      talkMs,
+      outcome: answered.length > 0 ? 'answered' : (CDR_DISPOSITIONS[first.disposition] ?? 'other'),
+      exitKey: null,
+      callerKey: caller === undefined ? null : this.pseudonymise(caller),
+      agent: agentLeg?.dstchannel ?? null,
+      file: this.ctx.file,
+      line: firstInFile.line,
+    };
+    try {
+      out.calls.push(parseCallRecord(record));
+    } catch (e: unknown) {
+      out.rejects.push(this.reject(firstInFile, 'invalid_record', e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  private queueOf(byStart: readonly CdrLeg[], first: CdrLeg): string {
+    if (this.options.queueFrom === 'dst') return first.dst;
+    const queued = byStart.find((l) => l.lastapp.toLowerCase() === 'queue');
+    // Queue(name,options,...) since 1.6; Queue(name|options) before.
+    return queued === undefined ? '' : (queued.lastdata.split(/[,|]/)[0] ?? '').trim();
+  }
+
+  private directionOf(dcontext: string): Direction {
+    if (this.options.outboundContexts.includes(dcontext)) return 'outbound';
+    if (this.options.internalContexts.includes(dcontext)) return 'internal';
+    return 'inbound';
+  }
+
+  private reject(leg: CdrLeg, reason: Reject['reason'], detail: string): Reject {
+    return makeReject({ source: this.ctx.source, file: this.ctx.file, line: leg.line }, reason, detail, leg.raw);
+  }
+}
+
+const byLine = (a: Reject, b: Reject): number => a.line - b.line;
