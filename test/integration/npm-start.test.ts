@@ -54,7 +54,7 @@ describe('npm start on a fresh data folder', () => {
     expect(row('CSU12')).toMatch(/No data\s+203\.0 s\s+195\.0 s\s+≤ 450 s\s+–/);
     expect(row('CSU06')).toMatch(/99\.87 % \(1,489 \/ 1,491\)\s+100\.00 % \(634 \/ 634\)\s+99\.76 % \(2,530 \/ 2,536\)/);
     expect(firstRun).toContain('Definitions:');
-    expect(firstRun).toMatch(/Rows rejected so far: 6 — see them with `cdrflow rejects`/);
+    expect(firstRun).toMatch(/Rows rejected so far: 6 — see them with `npx cdrflow --sample rejects`/);
   });
 
   it('agrees with the generator’s independent figures for every quarter', () => {

@@ -17,6 +17,7 @@ import type { GroupBy } from '@cdrflow/store';
 interface GlobalOptions {
   config?: string;
   data?: string;
+  sample?: boolean;
   logLevel: string;
 }
 
@@ -37,6 +38,7 @@ const program = new Command()
   )
   .option('-c, --config <file>', 'YAML configuration (default: ./cdrflow.yaml if present, or $CDRFLOW_CONFIG)')
   .option('-d, --data <dir>', 'data folder: chDB, bus logs, collector state (overrides dataDir and $CDRFLOW_DATA_DIR)')
+  .option('--sample', 'use the built-in sample (a council contact centre, April 2019 – June 2020) and its data folder')
   .addOption(
     new Option('--log-level <level>', 'log detail on stderr')
       .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -47,7 +49,8 @@ const program = new Command()
     'after',
     `
 Examples:
-  $ cdrflow run --sample                      # the built-in sample: ingest it, print the committee table
+  $ cdrflow --sample run                      # the built-in sample: ingest it, print the committee table
+  $ cdrflow --sample rejects                  # the sample's rejected rows
   $ cdrflow ingest /var/log/asterisk/queue_log* --format queue_log --zone Europe/London
   $ cdrflow report --quarter 2020-21Q1 --by queue --format markdown
   $ cdrflow rejects --limit 20
@@ -60,15 +63,24 @@ function globals(): GlobalOptions {
   return program.opts<GlobalOptions>();
 }
 
+/** How the user would list rejects for what they are looking at now. */
+function rejectsCommand(): string {
+  const g = globals();
+  if (g.sample === true) return 'npx cdrflow --sample rejects';
+  return ['npx cdrflow', g.config === undefined ? '' : `--config ${g.config}`, g.data === undefined ? '' : `--data ${g.data}`, 'rejects']
+    .filter((p) => p !== '')
+    .join(' ');
+}
+
 function configFile(explicit: string | undefined): string | null {
   const file = explicit ?? process.env.CDRFLOW_CONFIG;
   if (file !== undefined && file !== '') return resolve(file);
   return existsSync('cdrflow.yaml') ? resolve('cdrflow.yaml') : null;
 }
 
-function load(extra: { sample?: boolean } = {}): Config {
+function load(): Config {
   const g = globals();
-  if (extra.sample === true) {
+  if (g.sample === true) {
     return loadConfig({
       file: SAMPLE_CONFIG,
       dataDir: g.data ?? process.env.CDRFLOW_DATA_DIR ?? SAMPLE_DATA_DIR,
@@ -108,7 +120,7 @@ async function printReport(config: Config, options: ReportOptions, store: Awaite
     settings: config.kpi,
     calendar: config.reporting,
   });
-  process.stdout.write(renderReport(report, options.format) + '\n');
+  process.stdout.write(renderReport(report, options.format, { rejectsCommand: rejectsCommand() }) + '\n');
 }
 
 /** Reads the planned files through the pipeline, with a progress bar on a terminal. */
@@ -140,16 +152,15 @@ addReportOptions(
   program
     .command('run')
     .description('ingest every configured inbox (embedded bus + ClickHouse), then print the latest quarter')
-    .option('--sample', 'use the built-in sample: a council contact centre, April 2019 – June 2020')
     .option('--watch', 'keep running: look for new files every --interval seconds')
     .option('--interval <seconds>', 'seconds between inbox scans with --watch', positiveInt, 10),
-).action(async (options: ReportOptions & { sample?: boolean; watch?: boolean; interval: number }) => {
-  const config = load({ sample: options.sample === true });
-  if (options.sample === true && (await ensureSampleExports(config.dataDir))) {
+).action(async (options: ReportOptions & { watch?: boolean; interval: number }) => {
+  const config = load();
+  if (globals().sample === true && (await ensureSampleExports(config.dataDir))) {
     process.stderr.write(`cdrflow: wrote the sample exports into ${config.dataDir}/inbox\n`);
   }
   if (config.sources.length === 0) {
-    throw new ConfigError('no sources are configured: add `sources:` to the config file, or try `cdrflow run --sample`');
+    throw new ConfigError('no sources are configured: add `sources:` to the config file, or try `cdrflow --sample run`');
   }
   const { pipeline, progress } = await openPipeline(config);
   try {

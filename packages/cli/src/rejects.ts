@@ -6,7 +6,7 @@ export function formatRejects(listing: { total: number; rows: RejectListing[] },
   if (format === 'json') return JSON.stringify(listing, null, 2);
   const grid = {
     headers: ['Source', 'File', 'Line', 'Reason', 'Detail', 'Raw'],
-    rows: listing.rows.map((r) => [r.source, r.file, String(r.line), r.reason, r.detail, r.raw.slice(0, 60)]),
+    rows: listing.rows.map((r) => [r.source, r.file, String(r.line), r.reason, clip(r.detail, 90), clip(r.raw, 50)]),
   };
   if (format === 'csv') return gridAsCsv(grid);
   if (listing.total === 0) return 'No rows have been rejected.';
@@ -20,4 +20,8 @@ export function formatRejects(listing: { total: number; rows: RejectListing[] },
     reasons,
     'Each reason is explained, with what to do, in docs/rejects.md.',
   ].join('\n');
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

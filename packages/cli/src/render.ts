@@ -60,14 +60,14 @@ function jsonFigures(f: CallFigures) {
   };
 }
 
-function footer(report: Report): string[] {
+function footer(report: Report, rejectsCommand: string): string[] {
   return [
     `Outbound and internal calls in the period (in no KPI): ${formatCount(report.outboundCalls)}`,
-    `Rows rejected so far: ${formatCount(report.rejects)}${report.rejects > 0 ? ' — see them with `cdrflow rejects`' : ''}`,
+    `Rows rejected so far: ${formatCount(report.rejects)}${report.rejects > 0 ? ` — see them with \`${rejectsCommand}\`` : ''}`,
   ];
 }
 
-export function renderReport(report: Report, format: OutputFormat): string {
+export function renderReport(report: Report, format: OutputFormat, hints: { rejectsCommand: string }): string {
   if (format === 'json') {
     return JSON.stringify(
       {
@@ -92,7 +92,7 @@ export function renderReport(report: Report, format: OutputFormat): string {
   if (format === 'csv') return parts.join('\n\n');
   const bullet = format === 'markdown' ? '- ' : '  ';
   parts.push(['Definitions:', ...report.definitions.map((d) => bullet + d)].join('\n'));
-  parts.push(footer(report).join('\n'));
+  parts.push(footer(report, hints.rejectsCommand).join('\n'));
   const title = `cdrflow — call handling KPIs, ${report.period.label}`;
   return [format === 'markdown' ? `## ${title}` : title, '', parts.join('\n\n')].join('\n');
 }
