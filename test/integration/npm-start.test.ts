@@ -47,12 +47,16 @@ describe('npm start on a fresh data folder', () => {
   it('prints the committee table with the published figures', () => {
     const row = (id: string) => firstRun.split('\n').find((l) => l.startsWith(id)) ?? '';
     // Published (Q1 2020/21 | Q4 2019/20 | Q1 2019/20): abandoned 640/19,498, 3,077/28,131, 3,528/28,174.
-    expect(row('CSU11')).toMatch(/3\.28 % \(640 \/ 19,498\)\s+10\.94 % \(3,077 \/ 28,131\)\s+12\.52 % \(3,528 \/ 28,174\)/);
+    expect(row('CSU11')).toMatch(
+      /3\.28 % \(640 \/ 19,498\)\s+10\.94 % \(3,077 \/ 28,131\)\s+12\.52 % \(3,528 \/ 28,174\)/,
+    );
     // Call-weighted waits ≈ 79, 325, 314 s (the published 79.33 and 314.33 were means of monthly means).
     expect(row('CSU10')).toMatch(/78\.6 s\s+325\.4 s\s+313\.9 s\s+≤ 300 s\s+green/);
     // No face-to-face visits in lockdown: "No data", not 0 s, and no RAG.
     expect(row('CSU12')).toMatch(/No data\s+203\.0 s\s+195\.0 s\s+≤ 450 s\s+–/);
-    expect(row('CSU06')).toMatch(/99\.87 % \(1,489 \/ 1,491\)\s+100\.00 % \(634 \/ 634\)\s+99\.76 % \(2,530 \/ 2,536\)/);
+    expect(row('CSU06')).toMatch(
+      /99\.87 % \(1,489 \/ 1,491\)\s+100\.00 % \(634 \/ 634\)\s+99\.76 % \(2,530 \/ 2,536\)/,
+    );
     expect(firstRun).toContain('Definitions:');
     expect(firstRun).toMatch(/Rows rejected so far: 6 — see them with `npx cdrflow --sample rejects`/);
   });
@@ -62,7 +66,9 @@ describe('npm start on a fresh data folder', () => {
       quarters: Record<string, ExpectedQuarter>;
     };
     for (const [key, want] of Object.entries(expected.quarters)) {
-      const got = JSON.parse(cdrflow(['report', '--config', 'fixtures/sample/cdrflow.yaml', '--quarter', key, '--format', 'json'])) as {
+      const got = JSON.parse(
+        cdrflow(['report', '--config', 'fixtures/sample/cdrflow.yaml', '--quarter', key, '--format', 'json']),
+      ) as {
         total: Record<string, number | null>;
         faceToFace: Record<string, number | null>;
         survey: { responses: number; satisfied: number };
@@ -91,7 +97,9 @@ describe('npm start on a fresh data folder', () => {
     const expected = JSON.parse(readFileSync(join(dataDir, 'inbox', 'expected.json'), 'utf8')) as {
       badRows: Array<{ file: string; line: number; reason: string }>;
     };
-    const listing = JSON.parse(cdrflow(['rejects', '--config', 'fixtures/sample/cdrflow.yaml', '--format', 'json'])) as {
+    const listing = JSON.parse(
+      cdrflow(['rejects', '--config', 'fixtures/sample/cdrflow.yaml', '--format', 'json']),
+    ) as {
       total: number;
       rows: Array<{ file: string; line: number; reason: string }>;
     };

@@ -151,7 +151,7 @@ class EmbeddedConsumer implements BusConsumer {
   private pumping: Promise<void> | undefined;
   private pumpAgain = false;
   private stopped = false;
-  private failure: unknown;
+  private failure: Error | undefined;
   private unsubscribe: (() => void) | undefined;
   private waiters: Array<{ targets: Map<string, number>; resolve: () => void; reject: (e: unknown) => void }> = [];
 
@@ -165,7 +165,8 @@ class EmbeddedConsumer implements BusConsumer {
     this.handlers = handlers;
     const assigned: TopicPartition[] = [];
     for (const topic of this.topics) {
-      for (let partition = 0; partition < this.bus.partitionsOf(topic); partition++) assigned.push({ topic, partition });
+      for (let partition = 0; partition < this.bus.partitionsOf(topic); partition++)
+        assigned.push({ topic, partition });
     }
     const starts = await handlers.onAssign(assigned);
     for (const tp of assigned) {
@@ -177,9 +178,10 @@ class EmbeddedConsumer implements BusConsumer {
   }
 
   caughtUp(): Promise<void> {
-    if (this.failure !== undefined) return Promise.reject(this.failure as Error);
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     const targets = new Map<string, number>();
-    for (const [key, { tp }] of this.positions) targets.set(key, this.bus.logsOf(tp.topic)[tp.partition]!.messages.length);
+    for (const [key, { tp }] of this.positions)
+      targets.set(key, this.bus.logsOf(tp.topic)[tp.partition]!.messages.length);
     return new Promise((resolve, reject) => {
       this.waiters.push({ targets, resolve, reject });
       this.settleWaiters();
@@ -229,9 +231,9 @@ class EmbeddedConsumer implements BusConsumer {
       // A failed batch is not skipped: consumption stops here and the error
       // reaches whoever waits, like a crashed Kafka consumer that resumes
       // from its stored offsets.
-      this.failure = e;
+      this.failure = e instanceof Error ? e : new Error(String(e));
       this.stopped = true;
-      for (const waiter of this.waiters) waiter.reject(e);
+      for (const waiter of this.waiters) waiter.reject(this.failure);
       this.waiters = [];
     }
   }

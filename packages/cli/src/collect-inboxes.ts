@@ -21,7 +21,12 @@ export interface CollectSummary {
 export function planInboxes(config: Config): PlannedFile[] {
   return config.sources.flatMap((s) =>
     existsSync(s.inbox)
-      ? Collector.listFiles(s.inbox).map((path) => ({ source: s.name, path, bytes: statSync(path).size, archive: s.archive }))
+      ? Collector.listFiles(s.inbox).map((path) => ({
+          source: s.name,
+          path,
+          bytes: statSync(path).size,
+          archive: s.archive,
+        }))
       : [],
   );
 }

@@ -85,7 +85,11 @@ export const ConfigSchema = z
       .prefault({}),
     collector: z
       .object({
-        chunkBytes: z.number().int().min(4096).default(1 << 20),
+        chunkBytes: z
+          .number()
+          .int()
+          .min(4096)
+          .default(1 << 20),
         publishBatchRecords: z.number().int().min(1).default(5_000),
       })
       .strict()
@@ -104,7 +108,8 @@ export const ConfigSchema = z
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
     config.sources.forEach((s, i) => {
-      if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `"${s.name}" is used twice` });
+      if (seen.has(s.name))
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `"${s.name}" is used twice` });
       seen.add(s.name);
     });
   });
@@ -135,7 +140,7 @@ export const ENV_OVERRIDES = {
 export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const path = issue.path.map(String).join('.');
   let value: unknown = input;
-  for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
+  for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
   const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)?.slice(0, 80)})`;
   return `${path === '' ? '(top level)' : path}: ${issue.message}${shown}`;
 }
@@ -202,9 +207,13 @@ export function loadConfig(options: {
         ? resolve(env.CDRFLOW_DATA_DIR)
         : resolve(baseDir, parsed.dataDir);
   const callerKey = parsed.pseudonymisation.key ?? options.fallbackCallerKey ?? null;
-  const { pseudonymisation: _ignored, ...rest } = parsed;
   return {
-    ...rest,
+    clickhouse: parsed.clickhouse,
+    bus: parsed.bus,
+    reporting: parsed.reporting,
+    kpi: parsed.kpi,
+    collector: parsed.collector,
+    aggregator: parsed.aggregator,
     file: options.file === null ? null : resolve(options.file),
     dataDir,
     callerKey,

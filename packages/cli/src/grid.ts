@@ -19,7 +19,11 @@ export function gridAsText(grid: Grid): string {
   const heads = grid.subheaders === undefined ? [grid.headers] : [grid.headers, grid.subheaders];
   const all = [...heads, ...grid.rows];
   const widths = grid.headers.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c + ' '.repeat(widths[i]! - width(c)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   return [...heads.map(line), rule, ...grid.rows.map(line)].join('\n');
 }

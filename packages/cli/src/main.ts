@@ -67,7 +67,12 @@ function globals(): GlobalOptions {
 function rejectsCommand(): string {
   const g = globals();
   if (g.sample === true) return 'npx cdrflow --sample rejects';
-  return ['npx cdrflow', g.config === undefined ? '' : `--config ${g.config}`, g.data === undefined ? '' : `--data ${g.data}`, 'rejects']
+  return [
+    'npx cdrflow',
+    g.config === undefined ? '' : `--config ${g.config}`,
+    g.data === undefined ? '' : `--data ${g.data}`,
+    'rejects',
+  ]
     .filter((p) => p !== '')
     .join(' ');
 }
@@ -96,7 +101,9 @@ function addReportOptions(command: Command): Command {
     .option('--month <key>', 'calendar month, e.g. 2020-06')
     .option('--from <date>', 'first local day of a custom range, YYYY-MM-DD')
     .option('--to <date>', 'last local day of a custom range (inclusive), YYYY-MM-DD')
-    .addOption(new Option('--by <dimension>', 'also break the period down').choices(['queue', 'service', 'channel', 'source']))
+    .addOption(
+      new Option('--by <dimension>', 'also break the period down').choices(['queue', 'service', 'channel', 'source']),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'));
 }
 
@@ -160,7 +167,9 @@ addReportOptions(
     process.stderr.write(`cdrflow: wrote the sample exports into ${config.dataDir}/inbox\n`);
   }
   if (config.sources.length === 0) {
-    throw new ConfigError('no sources are configured: add `sources:` to the config file, or try `cdrflow --sample run`');
+    throw new ConfigError(
+      'no sources are configured: add `sources:` to the config file, or try `cdrflow --sample run`',
+    );
   }
   const { pipeline, progress } = await openPipeline(config);
   try {
@@ -188,7 +197,10 @@ program
   .description('read export files or folders through collector → bus → aggregator → store (files are not moved)')
   .argument('<paths...>', 'files or folders (a folder is read in file-name order, i.e. rotation order)')
   .requiredOption('-f, --format <format>', 'queue_log | queue_log_db | cdr_csv | mapped:<source name in the config>')
-  .option('-s, --source <name>', 'source name, the prefix of every record id (default: the format, or a configured source of that name)')
+  .option(
+    '-s, --source <name>',
+    'source name, the prefix of every record id (default: the format, or a configured source of that name)',
+  )
   .option('--zone <zone>', 'time zone of local times in the export, e.g. Europe/London (for queue_log_db and cdr_csv)')
   .action(async (paths: string[], options: { format: string; source?: string; zone?: string }) => {
     const config = load();
@@ -206,7 +218,10 @@ program
     }
   });
 
-function ingestSource(config: Config, options: { format: string; source?: string; zone?: string }): Config['sources'][number] {
+function ingestSource(
+  config: Config,
+  options: { format: string; source?: string; zone?: string },
+): Config['sources'][number] {
   if (options.format.startsWith('mapped:')) {
     const name = options.format.slice('mapped:'.length);
     const found = config.sources.find((s) => s.name === name);
@@ -266,7 +281,10 @@ program
     const config = load();
     const store = await openStore(config);
     try {
-      const listing = await store.listRejects({ limit: options.limit, ...(options.source === undefined ? {} : { source: options.source }) });
+      const listing = await store.listRejects({
+        limit: options.limit,
+        ...(options.source === undefined ? {} : { source: options.source }),
+      });
       process.stdout.write(formatRejects(listing, options.format) + '\n');
     } finally {
       await store.close();
@@ -280,7 +298,9 @@ program
     const config = load();
     const store = await openStore(config);
     await store.close();
-    process.stdout.write(`ClickHouse schema is up to date (${config.clickhouse.url ?? `embedded at ${config.dataDir}/chdb`}).\n`);
+    process.stdout.write(
+      `ClickHouse schema is up to date (${config.clickhouse.url ?? `embedded at ${config.dataDir}/chdb`}).\n`,
+    );
   });
 
 function positiveInt(value: string): number {

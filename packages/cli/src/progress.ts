@@ -8,7 +8,11 @@ import type { ProgressListener } from '@cdrflow/collector';
 export function progressBar(totalBytes: number): { listener: ProgressListener; stop(): void } | null {
   if (!process.stderr.isTTY || totalBytes === 0) return null;
   const bar = new SingleBar(
-    { format: 'reading exports |{bar}| {percentage}% | {value}/{total} MiB | {file}', stream: process.stderr, hideCursor: true },
+    {
+      format: 'reading exports |{bar}| {percentage}% | {value}/{total} MiB | {file}',
+      stream: process.stderr,
+      hideCursor: true,
+    },
     Presets.shades_classic,
   );
   const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;

@@ -2,7 +2,10 @@ import type { RejectListing } from '@cdrflow/store';
 import { REJECT_REASONS, type RejectReason } from '@cdrflow/schema';
 import { gridAsCsv, gridAsText } from './grid';
 
-export function formatRejects(listing: { total: number; rows: RejectListing[] }, format: 'table' | 'json' | 'csv'): string {
+export function formatRejects(
+  listing: { total: number; rows: RejectListing[] },
+  format: 'table' | 'json' | 'csv',
+): string {
   if (format === 'json') return JSON.stringify(listing, null, 2);
   const grid = {
     headers: ['Source', 'File', 'Line', 'Reason', 'Detail', 'Raw'],

@@ -6,7 +6,13 @@ import { StoreError } from '@cdrflow/store';
  */
 export function reportError(e: unknown): number {
   const error = e instanceof Error ? e : new Error(String(e));
-  const usage = ['ConfigError', 'PeriodInvalidError', 'CalendarInvalidError', 'KpiSettingsInvalidError', 'InvalidOptionsError'];
+  const usage = [
+    'ConfigError',
+    'PeriodInvalidError',
+    'CalendarInvalidError',
+    'KpiSettingsInvalidError',
+    'InvalidOptionsError',
+  ];
   process.stderr.write(`cdrflow: ${error.message}\n`);
   if (error instanceof StoreError && error.code === 'connect_failed') {
     process.stderr.write('  check CLICKHOUSE_URL, or unset it to use the embedded engine\n');

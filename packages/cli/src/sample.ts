@@ -21,10 +21,10 @@ export const SAMPLE_CALLER_KEY = 'cdrflow-sample-demo-key-not-secret';
 export async function ensureSampleExports(dataDir: string): Promise<boolean> {
   const marker = join(dataDir, 'sample-generated');
   if (existsSync(marker)) return false;
-  const { generateSample } = (await import(join(REPO, 'fixtures', 'sample', 'generate.ts'))) as {
-    generateSample(outDir: string): Promise<unknown>;
+  const sample = (await import(join(REPO, 'fixtures', 'sample', 'generate.ts'))) as {
+    generateSample: (outDir: string) => Promise<unknown>;
   };
-  await generateSample(join(dataDir, 'inbox'));
+  await sample.generateSample(join(dataDir, 'inbox'));
   writeFileSync(marker, new Date().toISOString());
   return true;
 }

@@ -32,7 +32,10 @@ export const CallRecordV1 = z
   .object({
     schema: z.literal('call.v1'),
     /** `<source>:<native id>`; the identity every dedupe uses. */
-    id: z.string().min(3).regex(/^[^:\s]+:\S+$/, 'must look like <source>:<native id>'),
+    id: z
+      .string()
+      .min(3)
+      .regex(/^[^:\s]+:\S+$/, 'must look like <source>:<native id>'),
     /**
      * The caller-level contact this queue stint belongs to. A call that moves
      * from queue to queue gives one record per stint (the per-queue view); they

@@ -73,6 +73,8 @@ export function decodeRecord(json: string): BusRecord {
     case 'reject.v1':
       return parseReject(value);
     default:
-      throw new RecordInvalidError('record', [`schema ${JSON.stringify(schema)} is not one of call.v1, survey.v1, reject.v1`]);
+      throw new RecordInvalidError('record', [
+        `schema ${JSON.stringify(schema)} is not one of call.v1, survey.v1, reject.v1`,
+      ]);
   }
 }

@@ -12,7 +12,8 @@ export const REJECT_REASONS = {
   impossible_times: 'times that cannot be true: answer or end before arrival',
   absurd_wait: 'a wait or talk time is negative or above the configured maximum',
   orphan_event: 'a queue_log closing event whose ENTERQUEUE was in no file given, with too little to count the call',
-  duplicate_line: 'an exact copy of a line already read for the same call (a re-logged event); ignored, so it is not counted twice',
+  duplicate_line:
+    'an exact copy of a line already read for the same call (a re-logged event); ignored, so it is not counted twice',
   unknown_outcome: 'a mapped export outcome code is not in the source mapping',
   missing_field: 'a required field is empty',
   invalid_record: 'the normalised record failed schema validation (a parser bug or a mapping mistake)',

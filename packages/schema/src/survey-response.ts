@@ -3,10 +3,17 @@ import { z } from 'zod';
 export const SurveyResponseV1 = z
   .object({
     schema: z.literal('survey.v1'),
-    id: z.string().min(3).regex(/^[^:\s]+:\S+$/, 'must look like <source>:<native id>'),
+    id: z
+      .string()
+      .min(3)
+      .regex(/^[^:\s]+:\S+$/, 'must look like <source>:<native id>'),
     version: z.number().int().positive(),
     source: z.string().min(1),
-    at: z.number().int().min(Date.UTC(1990, 0, 1)).max(Date.UTC(2100, 0, 1)),
+    at: z
+      .number()
+      .int()
+      .min(Date.UTC(1990, 0, 1))
+      .max(Date.UTC(2100, 0, 1)),
     callId: z.string().nullable(),
     score: z.number().finite(),
     /** Top of the scale, e.g. 5 for a 1–5 survey. */

@@ -162,9 +162,18 @@ export class CdrStore {
    * partition is next assigned if it never does.
    */
   async writeRows(parts: readonly PartitionFlush[]): Promise<void> {
-    await this.insert('calls', parts.flatMap((p) => p.calls.map((c) => callRow(c, p.provenance))));
-    await this.insert('surveys', parts.flatMap((p) => p.surveys.map((s) => surveyRow(s, p.provenance))));
-    await this.insert('rejects', parts.flatMap((p) => p.rejects.map((r) => rejectRow(r, p.provenance))));
+    await this.insert(
+      'calls',
+      parts.flatMap((p) => p.calls.map((c) => callRow(c, p.provenance))),
+    );
+    await this.insert(
+      'surveys',
+      parts.flatMap((p) => p.surveys.map((s) => surveyRow(s, p.provenance))),
+    );
+    await this.insert(
+      'rejects',
+      parts.flatMap((p) => p.rejects.map((r) => rejectRow(r, p.provenance))),
+    );
     await this.insert(
       'interval_stats',
       parts.flatMap((p) => p.intervalDeltas.map((d) => intervalRow(d, p.provenance))),

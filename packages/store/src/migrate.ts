@@ -33,7 +33,9 @@ export async function migrate(client: ClickHouseClient, dir: string): Promise<st
   });
   const done = new Set(
     (
-      await (await client.query({ query: 'SELECT name FROM schema_migrations', format: 'JSONEachRow' })).json<{
+      await (
+        await client.query({ query: 'SELECT name FROM schema_migrations', format: 'JSONEachRow' })
+      ).json<{
         name: string;
       }>()
     ).map((r) => r.name),

@@ -51,7 +51,8 @@ export class Aggregator {
       onBatch: (batch) => this.handle(batch),
     });
     this.timer = setInterval(() => {
-      if (this.heldMessages > 0) void this.flush().catch((e: unknown) => this.log.error({ err: e }, 'timed flush failed'));
+      if (this.heldMessages > 0)
+        void this.flush().catch((e: unknown) => this.log.error({ err: e }, 'timed flush failed'));
     }, this.options.flushIntervalMs);
     this.timer.unref();
   }

@@ -1,0 +1,528 @@
+import { makeReject, type RejectReason } from '@cdrflow/schema';
+import { assertTimeZone } from '@cdrflow/time';
+import { LineSplitter, type LineBatch, type TextEncodingName } from '../lines';
+import { emptyBatch, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
+import { QueueLogDbRowReader } from './queue-log-db-row';
+import { isLineFault, readFileLine, type QueueLogEvent } from './queue-log-event';
+import { isGrammarError, MARKER_DATA, readEventData, type QueueLogEventData } from './queue-log-grammar';
+import {
+  buildStintRecord,
+  stintArrivalMs,
+  stintFirstEventMs,
+  type EventPlace,
+  type QueueLogStintState,
+} from './queue-log-stint';
+
+const HOUR_MS = 3_600_000;
+
+export interface QueueLogSessionOptions {
+  /** Source name: the first part of every record id; no `:` or whitespace. */
+  source: string;
+  /** `file`: the `queue_log` text file; `db`: a CSV export of the `queue_log` table. */
+  form: 'file' | 'db';
+  /** IANA zone of the db form's `time` column; 'UTC' for a site that logs GMT. Required for `db`. */
+  zone?: string;
+  /** Queue name → service (directorate); unmapped queues get ''. @default {} */
+  queueServices?: Readonly<Record<string, string>>;
+  /** Caller number → keyed pseudonym; the number itself is never kept. */
+  pseudonymise: Pseudonymise;
+  /** A stint whose arrival is this far behind the watermark with no closing event is reported `unclosed`. @default 4 h */
+  openCallTimeoutMs?: number;
+  /** How long a finished call is remembered (stint numbering, duplicates, late closes). @default openCallTimeoutMs */
+  retainMs?: number;
+  /** Site-specific event names (QueueLog() in the dial plan) consumed without a record. @default [] */
+  customEvents?: readonly string[];
+  /** A hold or wait above this is `absurd_wait`. @default 24 h */
+  maxWaitMs?: number;
+  /** A talk time above this is `absurd_wait`. @default 24 h */
+  maxTalkMs?: number;
+  /** @default 'utf-8' */
+  encoding?: TextEncodingName;
+}
+
+type ResolvedOptions = Required<Omit<QueueLogSessionOptions, 'zone' | 'queueServices' | 'customEvents'>> & {
+  zone: string;
+};
+
+/** Per-call state: one entry per callid seen in a call event, until it is forgotten. */
+export interface QueueLogCallState {
+  callid: string;
+  /** Latest event time folded into the call, or the watermark when it was last reported. */
+  touchedMs: number;
+  /** Identity of every event folded (for `duplicate_line`); ENTERQUEUE's caller number is replaced by its pseudonym. */
+  keys: string[];
+  stints: QueueLogStintState[];
+}
+
+/** Everything a session carries between files, as JSON-able data. */
+export interface QueueLogSessionState {
+  format: 'cdrflow.queue-log-session.v1';
+  source: string;
+  /** Latest event time read, UTC ms; null before the first event. */
+  watermarkMs: number | null;
+  calls: QueueLogCallState[];
+}
+
+interface LiveCall {
+  callid: string;
+  touchedMs: number;
+  /** A handful per call: an array scan beats a Set here, and costs far less memory. */
+  keys: string[];
+  stints: QueueLogStintState[];
+}
+
+export class QueueLogConfigError extends Error {
+  override readonly name = 'QueueLogConfigError';
+  readonly code = 'config_invalid';
+  readonly retriable = false;
+  constructor(
+    readonly key: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`queue_log option ${key} = ${JSON.stringify(value)}: expected ${expected}`);
+  }
+}
+
+export class QueueLogStateError extends Error {
+  override readonly name = 'QueueLogStateError';
+  readonly code = 'state_invalid';
+  readonly retriable = false;
+}
+
+function positive(key: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0)
+    throw new QueueLogConfigError(key, value, 'a positive number of milliseconds');
+  return value;
+}
+
+function resolve(o: QueueLogSessionOptions): ResolvedOptions {
+  if (o.source.length === 0 || /[:\s]/.test(o.source)) {
+    throw new QueueLogConfigError('source', o.source, 'a non-empty name without ":" or whitespace');
+  }
+  if (o.form !== 'file' && o.form !== 'db') throw new QueueLogConfigError('form', o.form, "'file' or 'db'");
+  if (o.form === 'db' && o.zone === undefined) {
+    throw new QueueLogConfigError(
+      'zone',
+      o.zone,
+      "an IANA zone for the db form's local times ('UTC' if the site logs GMT)",
+    );
+  }
+  const zone = o.zone ?? 'UTC';
+  assertTimeZone(zone);
+  const openCallTimeoutMs = positive('openCallTimeoutMs', o.openCallTimeoutMs, 4 * HOUR_MS);
+  return {
+    source: o.source,
+    form: o.form,
+    zone,
+    pseudonymise: o.pseudonymise,
+    openCallTimeoutMs,
+    retainMs: positive('retainMs', o.retainMs, openCallTimeoutMs),
+    maxWaitMs: positive('maxWaitMs', o.maxWaitMs, 24 * HOUR_MS),
+    maxTalkMs: positive('maxTalkMs', o.maxTalkMs, 24 * HOUR_MS),
+    encoding: o.encoding ?? 'utf-8',
+  };
+}
+
+/** Caller ids that identify nobody: no pseudonym for them. */
+function isPerson(callerId: string): boolean {
+  if (callerId === '') return false;
+  const lower = callerId.toLowerCase();
+  return lower !== 'unknown' && lower !== 'anonymous';
+}
+
+/**
+ * Folds an Asterisk queue_log, file after file, into one CallRecord per
+ * queue stint. Files of one source are opened in order; open calls carry over
+ * from one file to the next, and a snapshot carries them across restarts.
+ *
+ * Rules (docs/formats.md, "Asterisk queue_log"):
+ * - a stint is ENTERQUEUE … closing event for one callid and queue; a callid
+ *   that enters another queue starts stint n+1 (id `<source>:<callid>/<n>`);
+ * - events fold by meaning, not line order: a CONNECT read before its
+ *   ENTERQUEUE joins the same stint; `version` = events folded (1–3), so a
+ *   re-read gives the same version and a later fold supersedes;
+ * - waits are the events' own figures (hold/wait seconds), not timestamp
+ *   differences, except the Asterisk 1.4 exit forms that carry none;
+ * - a closing event with no ENTERQUEUE is rebuilt from its figures when it
+ *   carries them, else `orphan_event`; a second closing event for a stint
+ *   already closed is `orphan_event` too (it must not count twice);
+ * - an exact copy of a folded event (same call, time, queue, agent, event,
+ *   data) is `duplicate_line`;
+ * - a stint still open `openCallTimeoutMs` after its arrival, measured
+ *   against the watermark (latest event time read, never the wall clock), is
+ *   reported `unclosed` at the end of each file and by `expire()`; a close
+ *   read later supersedes it with a higher version;
+ * - agent, ring, DID/INFO and custom events are checked and consumed; an
+ *   unknown event is `unknown_event` unless both its queue and agent are
+ *   `NONE` (a QueueLog() marker outside any queue).
+ */
+export class QueueLogSession {
+  private readonly options: ResolvedOptions;
+  private readonly services: ReadonlyMap<string, string>;
+  private readonly customEvents: ReadonlySet<string>;
+  private readonly calls = new Map<string, LiveCall>();
+  private watermarkMs: number | null = null;
+  /** Watermark at the last sweep; sweeps also run inside a file so state stays bounded by the timeouts. */
+  private sweptAtMs = Number.NEGATIVE_INFINITY;
+  private readonly sweepEveryMs: number;
+
+  constructor(options: QueueLogSessionOptions) {
+    this.options = resolve(options);
+    this.services = new Map(Object.entries(options.queueServices ?? {}));
+    this.customEvents = new Set(options.customEvents ?? []);
+    this.sweepEveryMs = Math.min(this.options.openCallTimeoutMs, this.options.retainMs) / 4;
+  }
+
+  /** A session that continues from a snapshot taken by `snapshot()`. */
+  static restore(options: QueueLogSessionOptions, state: QueueLogSessionState): QueueLogSession {
+    if (state.format !== 'cdrflow.queue-log-session.v1') {
+      throw new QueueLogStateError(`unknown queue_log session state format ${JSON.stringify(state.format)}`);
+    }
+    if (state.source !== options.source) {
+      throw new QueueLogStateError(`state is for source ${state.source}, not ${options.source}`);
+    }
+    const session = new QueueLogSession(options);
+    session.watermarkMs = state.watermarkMs;
+    for (const call of state.calls) {
+      session.calls.set(call.callid, {
+        callid: call.callid,
+        touchedMs: call.touchedMs,
+        keys: [...call.keys],
+        stints: call.stints.map((s) => structuredClone(s)),
+      });
+    }
+    return session;
+  }
+
+  snapshot(): QueueLogSessionState {
+    const calls: QueueLogCallState[] = [];
+    for (const call of this.calls.values()) {
+      calls.push({
+        callid: call.callid,
+        touchedMs: call.touchedMs,
+        keys: [...call.keys],
+        stints: call.stints.map((s) => structuredClone(s)),
+      });
+    }
+    return {
+      format: 'cdrflow.queue-log-session.v1',
+      source: this.options.source,
+      watermarkMs: this.watermarkMs,
+      calls,
+    };
+  }
+
+  /** Calls with at least one stint neither closed nor reported `unclosed`. */
+  openCallCount(): number {
+    let count = 0;
+    for (const call of this.calls.values()) {
+      if (call.stints.some((s) => s.close === null && !s.reported)) count += 1;
+    }
+    return count;
+  }
+
+  /** Latest event time read so far (UTC ms), or null. */
+  watermark(): number | null {
+    return this.watermarkMs;
+  }
+
+  openFile(file: string): FileParser {
+    const splitter = new LineSplitter({ source: this.options.source, file }, this.options.encoding);
+    const db = this.options.form === 'db' ? new QueueLogDbRowReader(this.options.zone) : null;
+    const take = (lines: LineBatch, out: ParseBatch): ParseBatch => {
+      for (const r of lines.rejects) out.rejects.push(r);
+      for (const line of lines.lines) this.readLine(line.text, line.number, file, db, out);
+      return out;
+    };
+    return {
+      push: (chunk) => take(splitter.push(chunk), emptyBatch()),
+      end: () => {
+        const out = take(splitter.end(), emptyBatch());
+        this.expireInto(out);
+        return out;
+      },
+    };
+  }
+
+  /** Reports stints open longer than the timeout (vs the watermark) and forgets long-finished calls. */
+  expire(): ParseBatch {
+    const out = emptyBatch();
+    this.expireInto(out);
+    return out;
+  }
+
+  private expireInto(out: ParseBatch): void {
+    const now = this.watermarkMs;
+    if (now === null) return;
+    this.sweptAtMs = now;
+    for (const [callid, call] of this.calls) {
+      let finished = true;
+      for (const s of call.stints) {
+        if (s.close !== null || s.reported) continue;
+        const arrival = stintArrivalMs(s);
+        if (arrival !== null && now - arrival > this.options.openCallTimeoutMs) {
+          s.reported = true;
+          call.touchedMs = Math.max(call.touchedMs, now);
+          const place = s.enter ?? s.connect;
+          this.emit(call, s, { file: place?.file ?? '', line: place?.line ?? 0 }, '', out);
+        } else {
+          finished = false;
+        }
+      }
+      if (finished && now - call.touchedMs > this.options.retainMs) this.calls.delete(callid);
+    }
+  }
+
+  private reject(file: string, line: number, reason: RejectReason, detail: string, raw: string, out: ParseBatch): void {
+    out.rejects.push(makeReject({ source: this.options.source, file, line }, reason, detail, raw));
+  }
+
+  private readLine(text: string, line: number, file: string, db: QueueLogDbRowReader | null, out: ParseBatch): void {
+    let ev: QueueLogEvent;
+    if (db === null) {
+      const read = readFileLine(text);
+      if (isLineFault(read)) return this.reject(file, line, read.reason, read.detail, text, out);
+      ev = read;
+    } else {
+      const read = db.read(text, this.watermarkMs);
+      if (read === 'header') return;
+      if (isLineFault(read)) return this.reject(file, line, read.reason, read.detail, text, out);
+      ev = read;
+    }
+    if (this.watermarkMs === null || ev.atMs > this.watermarkMs) {
+      this.watermarkMs = ev.atMs;
+      if (ev.atMs - this.sweptAtMs >= this.sweepEveryMs) this.expireInto(out);
+    }
+    let data = readEventData(ev.event, ev.data);
+    if (data === undefined) {
+      if (this.customEvents.has(ev.event) || (ev.queue === 'NONE' && ev.agent === 'NONE')) data = MARKER_DATA;
+      else
+        return this.reject(
+          file,
+          line,
+          'unknown_event',
+          `event ${JSON.stringify(ev.event)} is not a queue_log event`,
+          text,
+          out,
+        );
+    }
+    if (isGrammarError(data)) return this.reject(file, line, 'bad_event_data', data.error, this.redact(text, ev), out);
+    switch (data.kind) {
+      case 'ring':
+      case 'agent':
+      case 'marker':
+        return;
+      default:
+        this.fold(ev, data, { atMs: ev.atMs, file, line }, text, out);
+    }
+  }
+
+  /** A reject's raw text must not carry the caller number either. */
+  private redact(text: string, ev: QueueLogEvent): string {
+    const callerId = ev.event === 'ENTERQUEUE' ? ev.data[1] : undefined;
+    return callerId !== undefined && callerId.length >= 3 ? text.replaceAll(callerId, '***') : text;
+  }
+
+  private absurd(data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' | 'enter' }>): string | null {
+    const { maxWaitMs, maxTalkMs } = this.options;
+    const wait = data.kind === 'exit' ? data.waitSec : data.holdSec;
+    if (wait !== null && (wait < 0 || wait * 1000 > maxWaitMs))
+      return `wait ${wait} s is negative or above ${maxWaitMs / 1000} s`;
+    if (data.kind === 'complete' && (data.talkSec < 0 || data.talkSec * 1000 > maxTalkMs)) {
+      return `talk ${data.talkSec} s is negative or above ${maxTalkMs / 1000} s`;
+    }
+    return null;
+  }
+
+  private fold(
+    ev: QueueLogEvent,
+    data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' }>,
+    place: EventPlace,
+    text: string,
+    out: ParseBatch,
+  ): void {
+    if (data.kind !== 'enter') {
+      const why = this.absurd(data);
+      if (why !== null) return this.reject(place.file, place.line, 'absurd_wait', why, text, out);
+    }
+    const callerKey =
+      data.kind === 'enter' && isPerson(data.callerId) ? this.options.pseudonymise(data.callerId) : null;
+    const key =
+      data.kind === 'enter'
+        ? `${ev.atMs}|${ev.queue}|${ev.agent}|ENTERQUEUE|${ev.data[0] ?? ''}|${callerKey ?? ''}|${ev.data.slice(2).join('|')}`
+        : `${ev.atMs}|${ev.queue}|${ev.agent}|${ev.event}|${ev.dataText}`;
+    let call = this.calls.get(ev.callid);
+    if (call !== undefined && call.keys.includes(key)) {
+      return this.reject(
+        place.file,
+        place.line,
+        'duplicate_line',
+        `${ev.event} for call ${ev.callid} was already read`,
+        this.redact(text, ev),
+        out,
+      );
+    }
+    const stints = call?.stints ?? [];
+    const agent = ev.agent === 'NONE' || ev.agent === '' ? null : ev.agent;
+    let stint: QueueLogStintState | undefined;
+    switch (data.kind) {
+      case 'enter':
+        // An earlier-read CONNECT or close of this stint waits for its ENTERQUEUE.
+        stint = enterTarget(stints, ev.queue, ev.atMs);
+        if (stint === undefined) stint = newStint(stints, ev.queue);
+        stint.enter = place;
+        stint.callerKey = callerKey;
+        break;
+      case 'connect':
+        stint = connectTarget(stints, ev.queue, ev.atMs);
+        if (stint === undefined) stint = newStint(stints, ev.queue);
+        stint.connect = { atMs: place.atMs, file: place.file, line: place.line, holdSec: data.holdSec, agent };
+        break;
+      default: {
+        stint = closeTarget(stints, ev.queue, ev.atMs);
+        if (stint === undefined) {
+          const closed = closedIn(stints, ev.queue);
+          if (closed !== undefined) {
+            return this.reject(
+              place.file,
+              place.line,
+              'orphan_event',
+              `${ev.event} for call ${ev.callid} in queue ${ev.queue}, whose stint already closed at ${closed.close?.file ?? ''}:${closed.close?.line ?? 0}; not counted twice`,
+              text,
+              out,
+            );
+          }
+          if (data.kind === 'exit' && data.waitSec === null) {
+            return this.reject(
+              place.file,
+              place.line,
+              'orphan_event',
+              `${ev.event} for call ${ev.callid} has no ENTERQUEUE in the files read and no wait time to rebuild it from`,
+              text,
+              out,
+            );
+          }
+          stint = newStint(stints, ev.queue);
+        }
+        // Literal objects of one shape, not spreads: spreading `place` here was the hot spot.
+        stint.close =
+          data.kind === 'complete'
+            ? {
+                atMs: place.atMs,
+                file: place.file,
+                line: place.line,
+                outcome: 'answered',
+                waitSec: data.holdSec,
+                talkSec: data.talkSec,
+                key: null,
+                agent,
+              }
+            : {
+                atMs: place.atMs,
+                file: place.file,
+                line: place.line,
+                outcome: data.outcome,
+                waitSec: data.waitSec,
+                talkSec: 0,
+                key: data.key,
+                agent,
+              };
+      }
+    }
+    if (call === undefined) {
+      call = { callid: ev.callid, touchedMs: ev.atMs, keys: [], stints };
+      this.calls.set(ev.callid, call);
+    }
+    call.keys.push(key);
+    if (ev.atMs > call.touchedMs) call.touchedMs = ev.atMs;
+    if (stint.close !== null || stint.reported) this.emit(call, stint, place, this.redact(text, ev), out);
+  }
+
+  private emit(
+    call: LiveCall,
+    stint: QueueLogStintState,
+    where: { file: string; line: number },
+    raw: string,
+    out: ParseBatch,
+  ): void {
+    const record = buildStintRecord(
+      { source: this.options.source, callid: call.callid, service: this.services.get(stint.queue) ?? '' },
+      stint,
+    );
+    if ('reason' in record) return this.reject(where.file, where.line, record.reason, record.detail, raw, out);
+    out.calls.push(record);
+  }
+}
+
+function newStint(stints: QueueLogStintState[], queue: string): QueueLogStintState {
+  const stint: QueueLogStintState = {
+    n: stints.length + 1,
+    queue,
+    enter: null,
+    callerKey: null,
+    connect: null,
+    close: null,
+    reported: false,
+  };
+  stints.push(stint);
+  return stint;
+}
+
+// The stint finders are plain loops, not a findLast(predicate): closures per
+// event cost real time here (and tsx's keepNames wraps each one).
+
+/** The latest stint in `queue` still waiting for its ENTERQUEUE (its other events read first). */
+function enterTarget(
+  stints: readonly QueueLogStintState[],
+  queue: string,
+  atMs: number,
+): QueueLogStintState | undefined {
+  for (let i = stints.length - 1; i >= 0; i--) {
+    const s = stints[i] as QueueLogStintState;
+    if (s.queue === queue && s.enter === null && stintFirstEventMs(s) >= atMs) return s;
+  }
+  return undefined;
+}
+
+/** The latest stint in `queue` a CONNECT at `atMs` can belong to. */
+function connectTarget(
+  stints: readonly QueueLogStintState[],
+  queue: string,
+  atMs: number,
+): QueueLogStintState | undefined {
+  for (let i = stints.length - 1; i >= 0; i--) {
+    const s = stints[i] as QueueLogStintState;
+    if (
+      s.queue === queue &&
+      s.connect === null &&
+      (s.close === null || (s.close.outcome === 'answered' && s.close.atMs >= atMs)) &&
+      (s.enter === null || s.enter.atMs <= atMs)
+    ) {
+      return s;
+    }
+  }
+  return undefined;
+}
+
+/** The latest open stint in `queue` a closing event at `atMs` can close. */
+function closeTarget(
+  stints: readonly QueueLogStintState[],
+  queue: string,
+  atMs: number,
+): QueueLogStintState | undefined {
+  for (let i = stints.length - 1; i >= 0; i--) {
+    const s = stints[i] as QueueLogStintState;
+    if (s.queue === queue && s.close === null && (s.enter === null || s.enter.atMs <= atMs)) return s;
+  }
+  return undefined;
+}
+
+function closedIn(stints: readonly QueueLogStintState[], queue: string): QueueLogStintState | undefined {
+  for (let i = stints.length - 1; i >= 0; i--) {
+    const s = stints[i] as QueueLogStintState;
+    if (s.queue === queue && s.close !== null) return s;
+  }
+  return undefined;
+}

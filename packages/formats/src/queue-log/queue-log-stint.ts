@@ -1,0 +1,158 @@
+import type { CallRecord } from '@cdrflow/schema';
+import type { ExitOutcome } from './queue-log-grammar';
+import { MAX_TIME_MS, MIN_TIME_MS } from './queue-log-event';
+
+/** Where an event was read: provenance for the record. */
+export interface EventPlace {
+  atMs: number;
+  file: string;
+  line: number;
+}
+
+/**
+ * One queue stint of a call as folded so far: plain data, so a session
+ * snapshot is this object as JSON. The caller number is never kept, only its
+ * pseudonym.
+ */
+export interface QueueLogStintState {
+  /** 1 for the call's first stint, 2 for the next queue it entered, ... */
+  n: number;
+  queue: string;
+  enter: EventPlace | null;
+  callerKey: string | null;
+  connect: (EventPlace & { holdSec: number; agent: string | null }) | null;
+  close:
+    | (EventPlace & {
+        outcome: 'answered' | ExitOutcome;
+        /** holdtime (answered) or waittime (exits); null for the 1.4 exit forms that carry none. */
+        waitSec: number | null;
+        talkSec: number;
+        key: string | null;
+        agent: string | null;
+      })
+    | null;
+  /** An `unclosed` record was emitted for this stint by the open-call timeout. */
+  reported: boolean;
+}
+
+export function stintVersion(s: QueueLogStintState): number {
+  return (s.enter === null ? 0 : 1) + (s.connect === null ? 0 : 1) + (s.close === null ? 0 : 1);
+}
+
+/**
+ * When the caller arrived: the ENTERQUEUE time, else worked back from the
+ * figures the later events carry (CONNECT hold, COMPLETE* hold + talk, exit
+ * wait); null when nothing says.
+ */
+export function stintArrivalMs(s: QueueLogStintState): number | null {
+  if (s.enter !== null) return s.enter.atMs;
+  if (s.connect !== null) return s.connect.atMs - s.connect.holdSec * 1000;
+  const close = s.close;
+  if (close === null || close.waitSec === null) return null;
+  return close.atMs - (close.waitSec + close.talkSec) * 1000;
+}
+
+/** The earliest time any folded event of the stint carries. */
+export function stintFirstEventMs(s: QueueLogStintState): number {
+  let t = Number.POSITIVE_INFINITY;
+  if (s.enter !== null) t = s.enter.atMs;
+  if (s.connect !== null && s.connect.atMs < t) t = s.connect.atMs;
+  if (s.close !== null && s.close.atMs < t) t = s.close.atMs;
+  return t;
+}
+
+export interface StintRecordContext {
+  source: string;
+  callid: string;
+  service: string;
+}
+
+export interface RecordFault {
+  reason: 'impossible_times' | 'invalid_record';
+  detail: string;
+}
+
+const WHITESPACE = /\s/;
+
+function recordId(source: string, callid: string, n: number): string {
+  return n === 1 ? `${source}:${callid}` : `${source}:${callid}/${n}`;
+}
+
+/**
+ * The CallRecord for a closed or timed-out stint, checked against the
+ * schema's rules by hand (no zod per record on the hot path; tests run
+ * `parseCallRecord` on every record). Waits come from the events' own
+ * figures; timestamps only fill in what no figure gives.
+ */
+export function buildStintRecord(ctx: StintRecordContext, s: QueueLogStintState): CallRecord | RecordFault {
+  const arrivedAt = stintArrivalMs(s);
+  if (arrivedAt === null) return { reason: 'invalid_record', detail: 'the stint has no arrival time' };
+  const close = s.close;
+  let answeredAt: number | null = null;
+  let endedAt: number | null = null;
+  let waitMs = 0;
+  let talkMs = 0;
+  let outcome: CallRecord['outcome'];
+  let exitKey: string | null = null;
+  let agent: string | null = null;
+  let place: EventPlace;
+  if (close === null) {
+    outcome = 'unclosed';
+    if (s.connect !== null) {
+      answeredAt = s.connect.atMs;
+      waitMs = s.connect.holdSec * 1000;
+      agent = s.connect.agent;
+    }
+    place = s.enter ?? s.connect ?? { atMs: arrivedAt, file: '', line: 0 };
+  } else {
+    outcome = close.outcome;
+    endedAt = close.atMs;
+    place = close;
+    if (close.outcome === 'answered') {
+      talkMs = close.talkSec * 1000;
+      answeredAt = s.connect !== null ? s.connect.atMs : close.atMs - talkMs;
+      agent = s.connect?.agent ?? close.agent;
+    } else {
+      exitKey = close.key;
+    }
+    // The 1.4 exit forms carry no wait: only then is it a timestamp difference.
+    waitMs = close.waitSec !== null ? close.waitSec * 1000 : close.atMs - arrivedAt;
+  }
+  const id = recordId(ctx.source, ctx.callid, s.n);
+  if (ctx.callid === '' || WHITESPACE.test(ctx.callid)) {
+    return { reason: 'invalid_record', detail: `callid ${JSON.stringify(ctx.callid)} cannot make a record id` };
+  }
+  if (arrivedAt < MIN_TIME_MS || arrivedAt >= MAX_TIME_MS) {
+    return { reason: 'invalid_record', detail: `arrival ${new Date(arrivedAt).toISOString()} is outside 1990–2100` };
+  }
+  if (answeredAt !== null && answeredAt < arrivedAt) {
+    return { reason: 'impossible_times', detail: `answered ${(arrivedAt - answeredAt) / 1000} s before arrival` };
+  }
+  if (endedAt !== null && endedAt < arrivedAt) {
+    return { reason: 'impossible_times', detail: `ended ${(arrivedAt - endedAt) / 1000} s before arrival` };
+  }
+  if (waitMs < 0) return { reason: 'impossible_times', detail: `wait ${waitMs} ms is negative` };
+  return {
+    schema: 'call.v1',
+    id,
+    contactId: recordId(ctx.source, ctx.callid, 1),
+    stint: s.n,
+    version: stintVersion(s),
+    source: ctx.source,
+    channel: 'phone',
+    direction: 'inbound',
+    queue: s.queue,
+    service: ctx.service,
+    arrivedAt,
+    answeredAt,
+    endedAt,
+    waitMs,
+    talkMs,
+    outcome,
+    exitKey,
+    callerKey: s.callerKey,
+    agent,
+    file: place.file,
+    line: place.line,
+  };
+}

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseCallRecord, type CallRecord, type Reject } from '@cdrflow/schema';
+import { describe, expect, it } from 'vitest';
+import { QueueLogSession } from '../src/queue-log/queue-log-session';
+
+// Expected figures are worked out by hand in fixtures/queue_log/README.md.
+const fixture = (name: string): Uint8Array =>
+  readFileSync(fileURLToPath(new URL(`../../../fixtures/queue_log/${name}`, import.meta.url)));
+
+const pseudonymise = (n: string): string => `k-${n.length}-${n.charCodeAt(n.length - 1)}`;
+
+function read(session: QueueLogSession, files: string[]): { calls: CallRecord[]; rejects: Reject[] } {
+  const calls: CallRecord[] = [];
+  const rejects: Reject[] = [];
+  for (const file of files) {
+    const parser = session.openFile(file);
+    for (const batch of [parser.push(fixture(file)), parser.end()]) {
+      for (const c of batch.calls) calls.push(parseCallRecord(c));
+      rejects.push(...batch.rejects);
+    }
+  }
+  return { calls, rejects };
+}
+
+interface Figures {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  timedOut: number;
+  exitedEmpty: number;
+  exitedWithKey: number;
+  withdrawn: number;
+  answeredWaitSumS: number;
+  avgAnsweredWaitS: number;
+  maxWaitS: number;
+}
+
+function figures(calls: CallRecord[], queue: string): Figures {
+  const mine = calls.filter((c) => c.queue === queue);
+  const count = (outcome: CallRecord['outcome']): number => mine.filter((c) => c.outcome === outcome).length;
+  const answered = mine.filter((c) => c.outcome === 'answered');
+  const answeredWaitSumS = answered.reduce((sum, c) => sum + c.waitMs, 0) / 1000;
+  return {
+    offered: mine.length,
+    answered: answered.length,
+    abandoned: count('abandoned'),
+    timedOut: count('timeout'),
+    exitedEmpty: count('exit_empty'),
+    exitedWithKey: count('exit_key'),
+    withdrawn: count('withdrawn'),
+    answeredWaitSumS,
+    avgAnsweredWaitS: Math.round((answeredWaitSumS / answered.length) * 100) / 100,
+    maxWaitS: Math.max(...mine.map((c) => c.waitMs)) / 1000,
+  };
+}
+
+describe('fixtures/queue_log', () => {
+  it('day1.log + day2.log (rotation) give the hand-checked per-queue figures', () => {
+    const session = new QueueLogSession({
+      source: 'pbx',
+      form: 'file',
+      queueServices: { sales: 'Revenues', housing: 'Housing' },
+      pseudonymise,
+    });
+    const { calls, rejects } = read(session, ['day1.log', 'day2.log']);
+    // In the order the closing lines are read.
+    expect(
+      calls.map((c) => [c.id, c.outcome, c.waitMs / 1000, c.talkMs / 1000, c.version, `${c.file}:${c.line}`]),
+    ).toEqual([
+      ['pbx:c0', 'answered', 40, 200, 1, 'day1.log:7'],
+      ['pbx:c2', 'abandoned', 55, 0, 2, 'day1.log:10'],
+      ['pbx:c1', 'answered', 18, 180, 3, 'day1.log:15'],
+      ['pbx:c3', 'answered', 60, 240, 3, 'day1.log:17'],
+      ['pbx:c4', 'timeout', 300, 0, 2, 'day1.log:19'],
+      ['pbx:c4/2', 'answered', 30, 120, 3, 'day1.log:22'],
+      ['pbx:c5', 'exit_key', 20, 0, 2, 'day1.log:24'],
+      ['pbx:c6', 'exit_empty', 5, 0, 2, 'day1.log:26'],
+      ['pbx:c7', 'answered', 90, 300, 3, 'day2.log:1'],
+      ['pbx:c10', 'abandoned', 2, 0, 2, 'day2.log:5'],
+      ['pbx:c9', 'answered', 45, 60, 3, 'day2.log:6'],
+      ['pbx:c11', 'withdrawn', 30, 0, 2, 'day2.log:8'],
+    ]);
+    expect(rejects.map((r) => [`${r.file}:${r.line}`, r.reason])).toEqual([
+      ['day1.log:18', 'duplicate_line'],
+      ['day2.log:10', 'orphan_event'],
+    ]);
+    // c0: rebuilt, arrived B+20 − (40 + 200) = B−220.
+    expect(calls.find((c) => c.id === 'pbx:c0')?.arrivedAt).toBe((1704099600 - 220) * 1000);
+    expect(calls.find((c) => c.id === 'pbx:c4/2')?.contactId).toBe('pbx:c4');
+    expect(session.openCallCount()).toBe(1); // c12
+    expect(figures(calls, 'sales')).toEqual({
+      offered: 6,
+      answered: 3,
+      abandoned: 2,
+      timedOut: 0,
+      exitedEmpty: 0,
+      exitedWithKey: 1,
+      withdrawn: 0,
+      answeredWaitSumS: 138, // 18 + 30 + 90
+      avgAnsweredWaitS: 46, // 138 / 3
+      maxWaitS: 90,
+    });
+    expect(figures(calls, 'housing')).toEqual({
+      offered: 6,
+      answered: 3,
+      abandoned: 0,
+      timedOut: 1,
+      exitedEmpty: 1,
+      exitedWithKey: 0,
+      withdrawn: 1,
+      answeredWaitSumS: 145, // 40 + 60 + 45
+      avgAnsweredWaitS: 48.33, // 145 / 3
+      maxWaitS: 300,
+    });
+  });
+
+  it('queue_log_db.csv (Europe/London local time) gives the hand-checked per-queue figures', () => {
+    const session = new QueueLogSession({ source: 'db', form: 'db', zone: 'Europe/London', pseudonymise });
+    const { calls, rejects } = read(session, ['queue_log_db.csv']);
+    expect(rejects).toEqual([]);
+    // BST: UTC = local − 1 h.
+    expect(
+      calls.map((c) => [c.id, c.outcome, new Date(c.arrivedAt).toISOString(), c.waitMs / 1000, c.talkMs / 1000]),
+    ).toEqual([
+      ['db:d2', 'abandoned', '2024-06-03T09:01:00.000Z', 70, 0],
+      ['db:d1', 'answered', '2024-06-03T09:00:00.000Z', 25, 240],
+      ['db:d4', 'withdrawn', '2024-06-03T09:05:00.000Z', 40, 0],
+      ['db:d3', 'answered', '2024-06-03T09:03:00.000Z', 12, 180],
+      ['db:d5', 'exit_key', '2024-06-03T09:07:00.000Z', 15, 0],
+    ]);
+    expect(figures(calls, 'sales')).toEqual({
+      offered: 3,
+      answered: 1,
+      abandoned: 1,
+      timedOut: 0,
+      exitedEmpty: 0,
+      exitedWithKey: 1,
+      withdrawn: 0,
+      answeredWaitSumS: 25,
+      avgAnsweredWaitS: 25,
+      maxWaitS: 70,
+    });
+    expect(figures(calls, 'housing')).toEqual({
+      offered: 2,
+      answered: 1,
+      abandoned: 0,
+      timedOut: 0,
+      exitedEmpty: 0,
+      exitedWithKey: 0,
+      withdrawn: 1,
+      answeredWaitSumS: 12,
+      avgAnsweredWaitS: 12,
+      maxWaitS: 40,
+    });
+  });
+});

@@ -1,0 +1,790 @@
+import { parseCallRecord, type CallRecord, type Reject } from '@cdrflow/schema';
+import { describe, expect, it } from 'vitest';
+import {
+  QueueLogConfigError,
+  QueueLogSession,
+  QueueLogStateError,
+  type QueueLogSessionOptions,
+} from '../src/queue-log/queue-log-session';
+import type { FileParser, ParseBatch } from '../src/types';
+
+/** A fake pseudonym that keeps no digit of the number: each digit becomes a letter. */
+function pseudo(n: string): string {
+  return `k-${[...n].map((c) => (c >= '0' && c <= '9' ? String.fromCharCode(97 + Number(c)) : c)).join('')}`;
+}
+
+const T = 1_700_000_000; // 2023-11-14T22:13:20Z
+const ms = (offsetSec: number): number => (T + offsetSec) * 1000;
+
+function session(extra: Partial<QueueLogSessionOptions> = {}): QueueLogSession {
+  return new QueueLogSession({
+    source: 'pbx',
+    form: 'file',
+    queueServices: { sales: 'Revenues', housing: 'Housing' },
+    pseudonymise: pseudo,
+    ...extra,
+  });
+}
+
+interface Collected {
+  calls: CallRecord[];
+  rejects: Reject[];
+}
+
+/** Every record must pass the real schema; rejects are returned as they are. */
+function collect(batches: ParseBatch[]): Collected {
+  const out: Collected = { calls: [], rejects: [] };
+  for (const b of batches) {
+    for (const c of b.calls) out.calls.push(parseCallRecord(c));
+    out.rejects.push(...b.rejects);
+  }
+  return out;
+}
+
+function bytes(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/** Lines `offset|rest` relative to T, joined with LF. */
+function log(...lines: [number, string][]): string {
+  return lines.map(([o, rest]) => `${T + o}|${rest}`).join('\n') + '\n';
+}
+
+function readWhole(parser: FileParser, data: Uint8Array | string): ParseBatch[] {
+  return [parser.push(typeof data === 'string' ? bytes(data) : data), parser.end()];
+}
+
+function readFile(s: QueueLogSession, file: string, text: string | Uint8Array): Collected {
+  return collect(readWhole(s.openFile(file), text));
+}
+
+/** A record with the fields every queue_log record shares filled in. */
+function rec(fields: Partial<CallRecord> & Pick<CallRecord, 'id' | 'queue' | 'arrivedAt' | 'outcome'>): CallRecord {
+  const base: CallRecord = {
+    schema: 'call.v1',
+    id: fields.id,
+    contactId: fields.id,
+    stint: 1,
+    version: 2,
+    source: 'pbx',
+    channel: 'phone',
+    direction: 'inbound',
+    queue: fields.queue,
+    service: fields.queue === 'sales' ? 'Revenues' : fields.queue === 'housing' ? 'Housing' : '',
+    arrivedAt: fields.arrivedAt,
+    answeredAt: null,
+    endedAt: null,
+    waitMs: 0,
+    talkMs: 0,
+    outcome: fields.outcome,
+    exitKey: null,
+    callerKey: null,
+    agent: null,
+    file: 'q.log',
+    line: 0,
+  };
+  return { ...base, ...fields };
+}
+
+function expectNoRawNumber(value: unknown, number: string): void {
+  expect(JSON.stringify(value)).not.toContain(number);
+}
+
+const CALLER = '07700900123';
+const ENTER = `c1|sales|NONE|ENTERQUEUE||${CALLER}|1`;
+
+describe('QueueLogSession: one stint per queue', () => {
+  it('folds ENTERQUEUE, CONNECT, COMPLETECALLER into one answered record', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, ENTER],
+        [12, 'c1|sales|SIP/201|RINGNOANSWER|15000'],
+        [20, 'c1|sales|SIP/202|CONNECT|20|1700000015.2|3'],
+        [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
+      ),
+    );
+    // wait = CONNECT/COMPLETE holdtime 20 s; talk = calltime 120 s; version = 3 events folded.
+    expect(got).toEqual({
+      calls: [
+        rec({
+          id: 'pbx:c1',
+          queue: 'sales',
+          version: 3,
+          arrivedAt: ms(0),
+          answeredAt: ms(20),
+          endedAt: ms(140),
+          waitMs: 20_000,
+          talkMs: 120_000,
+          outcome: 'answered',
+          callerKey: pseudo(CALLER),
+          agent: 'SIP/202',
+          line: 4,
+        }),
+      ],
+      rejects: [],
+    });
+    expectNoRawNumber(got.calls, CALLER);
+  });
+
+  it('takes the callerid of both ENTERQUEUE forms, and no key for empty, unknown or anonymous', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, `c1|sales|NONE|ENTERQUEUE||${CALLER}`],
+        [1, 'c2|sales|NONE|ENTERQUEUE|http://crm|07700900456|2|Jo Bloggs'],
+        [2, 'c3|sales|NONE|ENTERQUEUE||anonymous|3'],
+        [3, 'c4|sales|NONE|ENTERQUEUE||Unknown|4'],
+        [4, 'c5|sales|NONE|ENTERQUEUE|||5'],
+        [10, 'c1|sales|NONE|ABANDON|1|1|10'],
+        [10, 'c2|sales|NONE|ABANDON|1|2|9'],
+        [10, 'c3|sales|NONE|ABANDON|1|3|8'],
+        [10, 'c4|sales|NONE|ABANDON|1|4|7'],
+        [10, 'c5|sales|NONE|ABANDON|1|5|6'],
+      ),
+    );
+    expect(got.calls.map((c) => [c.id, c.callerKey, c.waitMs])).toEqual([
+      ['pbx:c1', pseudo(CALLER), 10_000],
+      ['pbx:c2', pseudo('07700900456'), 9_000],
+      ['pbx:c3', null, 8_000],
+      ['pbx:c4', null, 7_000],
+      ['pbx:c5', null, 6_000],
+    ]);
+  });
+
+  it('gives each exit its outcome and takes the wait from the event, not the timestamps', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, 'a|sales|NONE|ENTERQUEUE||07700900001|1'],
+        [46, 'a|sales|NONE|ABANDON|3|1|45'], // wait 45 s although 46 s passed: the figure is authoritative
+        [0, 'b|sales|NONE|ENTERQUEUE||07700900002|2'],
+        [300, 'b|sales|NONE|EXITWITHTIMEOUT|1|2|300'],
+        [0, 'c|housing|NONE|ENTERQUEUE||07700900003|1'],
+        [5, 'c|housing|NONE|EXITEMPTY|1|1|5'],
+        [0, 'd|sales|NONE|ENTERQUEUE||07700900004|3'],
+        [30, 'd|sales|NONE|EXITWITHKEY|5|2|3|30'],
+        [0, 'e|housing|NONE|ENTERQUEUE||07700900005|2'],
+        [31, 'e|housing|NONE|WITHDRAW|1|2|31|moved|to callback'],
+      ),
+    );
+    expect(got.rejects).toEqual([]);
+    expect(got.calls).toEqual(
+      [
+        rec({ id: 'pbx:a', queue: 'sales', arrivedAt: ms(0), endedAt: ms(46), waitMs: 45_000, outcome: 'abandoned' }),
+        rec({ id: 'pbx:b', queue: 'sales', arrivedAt: ms(0), endedAt: ms(300), waitMs: 300_000, outcome: 'timeout' }),
+        rec({ id: 'pbx:c', queue: 'housing', arrivedAt: ms(0), endedAt: ms(5), waitMs: 5_000, outcome: 'exit_empty' }),
+        rec({
+          id: 'pbx:d',
+          queue: 'sales',
+          arrivedAt: ms(0),
+          endedAt: ms(30),
+          waitMs: 30_000,
+          outcome: 'exit_key',
+          exitKey: '5',
+        }),
+        rec({ id: 'pbx:e', queue: 'housing', arrivedAt: ms(0), endedAt: ms(31), waitMs: 31_000, outcome: 'withdrawn' }),
+      ].map((r, i) => ({ ...r, callerKey: pseudo(`0770090000${i + 1}`), line: 2 * i + 2 })),
+    );
+  });
+
+  it('falls back to timestamps only for the 1.4 exit forms that carry no wait', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, 'a|sales|NONE|ENTERQUEUE||07700900001'],
+        [25, 'a|sales|NONE|EXITWITHKEY|*|2'],
+        [0, 'b|sales|NONE|ENTERQUEUE||07700900002'],
+        [60, 'b|sales|NONE|EXITWITHTIMEOUT|1'],
+      ),
+    );
+    // 25 − 0 = 25 s and 60 − 0 = 60 s.
+    expect(got.calls.map((c) => [c.id, c.outcome, c.exitKey, c.waitMs])).toEqual([
+      ['pbx:a', 'exit_key', '*', 25_000],
+      ['pbx:b', 'timeout', null, 60_000],
+    ]);
+  });
+
+  it('counts TRANSFER (≤ 11), BLINDTRANSFER and ATTENDEDTRANSFER as answered with their talk time', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, 't|sales|NONE|ENTERQUEUE||07700900001|1'],
+        [15, 't|sales|SIP/201|CONNECT|15|u1'],
+        [105, 't|sales|SIP/201|TRANSFER|2000|from-internal|15|90'],
+        [0, 'b|sales|NONE|ENTERQUEUE||07700900002|1'],
+        [10, 'b|sales|SIP/202|CONNECT|10|u2|2'],
+        [70, 'b|sales|SIP/202|BLINDTRANSFER|2000|from-internal|10|60|1'],
+        [0, 'a|housing|NONE|ENTERQUEUE||07700900003|1'],
+        [12, 'a|housing|SIP/203|CONNECT|12|u3|2'],
+        [192, 'a|housing|SIP/203|ATTENDEDTRANSFER|LINK|SIP/203-01|SIP/305-02|12|180|1'],
+        [0, 'p|housing|NONE|ENTERQUEUE||07700900004|1'],
+        [8, 'p|housing|SIP/204|CONNECT|8|u4|2'],
+        [38, 'p|housing|SIP/204|ATTENDEDTRANSFER|APP|Voicemail|8|30|1'],
+      ),
+    );
+    expect(
+      got.calls.map((c) => [c.id, c.outcome, c.answeredAt, c.endedAt, c.waitMs, c.talkMs, c.agent, c.version]),
+    ).toEqual([
+      ['pbx:t', 'answered', ms(15), ms(105), 15_000, 90_000, 'SIP/201', 3],
+      ['pbx:b', 'answered', ms(10), ms(70), 10_000, 60_000, 'SIP/202', 3],
+      ['pbx:a', 'answered', ms(12), ms(192), 12_000, 180_000, 'SIP/203', 3],
+      ['pbx:p', 'answered', ms(8), ms(38), 8_000, 30_000, 'SIP/204', 3],
+    ]);
+  });
+
+  it('consumes RINGNOANSWER / RINGCANCELED (milliseconds) and rejects a bad one', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, 'c1|sales|SIP/201|RINGNOANSWER|15000'],
+        [1, 'c1|sales|SIP/201|RINGCANCELED|4200'],
+        [2, 'c1|sales|SIP/201|RINGNOANSWER|15 s'],
+      ),
+    );
+    expect(got).toEqual({
+      calls: [],
+      rejects: [
+        {
+          schema: 'reject.v1',
+          source: 'pbx',
+          file: 'q.log',
+          line: 3,
+          reason: 'bad_event_data',
+          detail: 'RINGNOANSWER data must be ringtime in milliseconds; got "15 s"',
+          raw: `${T + 2}|c1|sales|SIP/201|RINGNOANSWER|15 s`,
+        },
+      ],
+    });
+  });
+
+  it('gives a call that moves queue one record per stint, sharing contactId', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, `c1|sales|NONE|ENTERQUEUE||${CALLER}|1`],
+        [300, 'c1|sales|NONE|EXITWITHTIMEOUT|1|1|300'],
+        [301, `c1|housing|NONE|ENTERQUEUE||${CALLER}|1`],
+        [331, 'c1|housing|Agent/7|CONNECT|30|u9|4'],
+        [451, 'c1|housing|Agent/7|COMPLETEAGENT|30|120|1'],
+      ),
+    );
+    expect(got.calls).toEqual([
+      rec({
+        id: 'pbx:c1',
+        queue: 'sales',
+        arrivedAt: ms(0),
+        endedAt: ms(300),
+        waitMs: 300_000,
+        outcome: 'timeout',
+        callerKey: pseudo(CALLER),
+        line: 2,
+      }),
+      rec({
+        id: 'pbx:c1/2',
+        contactId: 'pbx:c1',
+        stint: 2,
+        version: 3,
+        queue: 'housing',
+        arrivedAt: ms(301),
+        answeredAt: ms(331),
+        endedAt: ms(451),
+        waitMs: 30_000,
+        talkMs: 120_000,
+        outcome: 'answered',
+        callerKey: pseudo(CALLER),
+        agent: 'Agent/7',
+        line: 5,
+      }),
+    ]);
+  });
+});
+
+describe('QueueLogSession: versions', () => {
+  it('gives the same records and versions when the same lines are read again by a fresh session', () => {
+    const text = log(
+      [0, ENTER],
+      [20, 'c1|sales|SIP/202|CONNECT|20|u1|3'],
+      [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
+    );
+    const once = readFile(session(), 'q.log', text);
+    expect(once.calls.map((c) => [c.id, c.version])).toEqual([['pbx:c1', 3]]);
+    expect(readFile(session(), 'q.log', text)).toEqual(once);
+  });
+});
+
+describe('QueueLogSession: rotation and open calls', () => {
+  const day1 = log(
+    [0, ENTER],
+    [20, 'c1|sales|SIP/202|CONNECT|20|u1|3'],
+    [30, 'c2|sales|NONE|ENTERQUEUE||07700900002|2'],
+  );
+  const day2 = log([140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'], [150, 'c2|sales|NONE|ABANDON|1|2|120']);
+  const closed = [
+    rec({
+      id: 'pbx:c1',
+      queue: 'sales',
+      version: 3,
+      arrivedAt: ms(0),
+      answeredAt: ms(20),
+      endedAt: ms(140),
+      waitMs: 20_000,
+      talkMs: 120_000,
+      outcome: 'answered',
+      callerKey: pseudo(CALLER),
+      agent: 'SIP/202',
+      file: 'day2.log',
+      line: 1,
+    }),
+    rec({
+      id: 'pbx:c2',
+      queue: 'sales',
+      arrivedAt: ms(30),
+      endedAt: ms(150),
+      waitMs: 120_000,
+      outcome: 'abandoned',
+      callerKey: pseudo('07700900002'),
+      file: 'day2.log',
+      line: 2,
+    }),
+  ];
+
+  it('carries open calls from one file to the next, whatever the chunking (one byte at a time)', () => {
+    const s = session();
+    const batches = [];
+    for (const [file, text] of [
+      ['day1.log', day1],
+      ['day2.log', day2],
+    ] as const) {
+      const parser = s.openFile(file);
+      for (const byte of bytes(text)) batches.push(parser.push(Uint8Array.of(byte)));
+      batches.push(parser.end());
+      if (file === 'day1.log') {
+        expect(collect(batches)).toEqual({ calls: [], rejects: [] });
+        expect(s.openCallCount()).toBe(2);
+      }
+    }
+    expect(collect(batches)).toEqual({ calls: closed, rejects: [] });
+    expect(s.openCallCount()).toBe(0);
+  });
+
+  it('restores open calls from a JSON snapshot, which holds no caller number', () => {
+    const first = session();
+    readFile(first, 'day1.log', day1);
+    const state = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<QueueLogSession['snapshot']>;
+    expectNoRawNumber(state, CALLER);
+    expect(state.watermarkMs).toBe(ms(30));
+    const second = QueueLogSession.restore(
+      { source: 'pbx', form: 'file', queueServices: { sales: 'Revenues' }, pseudonymise: pseudo },
+      state,
+    );
+    expect(second.openCallCount()).toBe(2);
+    expect(readFile(second, 'day2.log', day2)).toEqual({ calls: closed, rejects: [] });
+  });
+
+  it('refuses a snapshot of another source or format', () => {
+    const state = session().snapshot();
+    expect(() => QueueLogSession.restore({ source: 'other', form: 'file', pseudonymise: pseudo }, state)).toThrow(
+      QueueLogStateError,
+    );
+    expect(() =>
+      QueueLogSession.restore(
+        { source: 'pbx', form: 'file', pseudonymise: pseudo },
+        { ...state, format: 'v0' as never },
+      ),
+    ).toThrow('unknown queue_log session state format "v0"');
+  });
+
+  it('reports a call still open after the timeout as unclosed, then supersedes it when the close arrives', () => {
+    const s = session({ openCallTimeoutMs: 3_600_000 });
+    // c1 arrives at T, is answered at T+10; the watermark reaches T+3611 (c9),
+    // 3611 s > 3600 s after arrival, so the end of file reports c1 unclosed.
+    const first = readFile(
+      s,
+      'day1.log',
+      log([0, ENTER], [10, 'c1|sales|SIP/202|CONNECT|10|u1|3'], [3611, 'c9|sales|NONE|ENTERQUEUE||07700900009|1']),
+    );
+    const unclosed = rec({
+      id: 'pbx:c1',
+      queue: 'sales',
+      arrivedAt: ms(0),
+      answeredAt: ms(10),
+      waitMs: 10_000,
+      outcome: 'unclosed',
+      callerKey: pseudo(CALLER),
+      agent: 'SIP/202',
+      file: 'day1.log',
+      line: 1,
+    });
+    expect(first).toEqual({ calls: [unclosed], rejects: [] });
+    expect(s.openCallCount()).toBe(1); // c9 only: c1 was reported
+    const second = readFile(s, 'day2.log', log([4010, 'c1|sales|SIP/202|COMPLETECALLER|10|4000|1']));
+    // version 3 (ENTERQUEUE, CONNECT, COMPLETECALLER) > 2: it replaces the unclosed record.
+    expect(second).toEqual({
+      calls: [
+        {
+          ...unclosed,
+          version: 3,
+          outcome: 'answered',
+          endedAt: ms(4010),
+          talkMs: 4_000_000,
+          file: 'day2.log',
+          line: 1,
+        },
+      ],
+      rejects: [],
+    });
+  });
+
+  it('expires by the watermark, never the wall clock, and expire() can be called between files', () => {
+    const s = session({ openCallTimeoutMs: 60_000 });
+    readFile(s, 'a.log', log([0, ENTER], [60, 'c2|sales|NONE|ENTERQUEUE||07700900002|1']));
+    // 60 − 0 = 60 s is not more than 60 s: still open.
+    expect(s.openCallCount()).toBe(2);
+    expect(s.expire()).toEqual({ calls: [], surveys: [], rejects: [] });
+    readFile(s, 'b.log', log([61, 'NONE|NONE|Agent/1|PAUSE|']));
+    // The agent line moved the watermark to T+61: 61 s > 60 s, so c1 was reported at the end of b.log.
+    expect(s.openCallCount()).toBe(1);
+    expect(s.watermark()).toBe(ms(61));
+  });
+
+  it('keeps a CONNECT with no ENTERQUEUE open and reports it by the timeout, arrival worked back from the hold', () => {
+    const s = session({ openCallTimeoutMs: 60_000 });
+    const got = readFile(s, 'q.log', log([20, 'c1|sales|SIP/9|CONNECT|20|u1|3'], [100, 'NONE|NONE|NONE|QUEUESTART|']));
+    // arrival = 20 − 20 = T; 100 − 0 = 100 s > 60 s.
+    expect(got.calls).toEqual([
+      rec({
+        id: 'pbx:c1',
+        queue: 'sales',
+        version: 1,
+        arrivedAt: ms(0),
+        answeredAt: ms(20),
+        waitMs: 20_000,
+        outcome: 'unclosed',
+        agent: 'SIP/9',
+        line: 1,
+      }),
+    ]);
+  });
+});
+
+describe('QueueLogSession: messy logs', () => {
+  it('reads a line with a run of NUL bytes glued in front of it', () => {
+    const text = '\0'.repeat(12) + log([0, ENTER], [45, 'c1|sales|NONE|ABANDON|1|1|45']);
+    expect(readFile(session(), 'q.log', text).calls.map((c) => [c.id, c.outcome, c.arrivedAt])).toEqual([
+      ['pbx:c1', 'abandoned', ms(0)],
+    ]);
+  });
+
+  it('counts an exactly repeated line once and rejects the copy (caller number masked)', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, ENTER],
+        [0, ENTER],
+        [20, 'c1|sales|SIP/202|CONNECT|20|u1|3'],
+        [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
+        [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
+      ),
+    );
+    expect(got.calls.map((c) => [c.id, c.version, c.line])).toEqual([['pbx:c1', 3, 4]]);
+    expect(got.rejects).toEqual([
+      {
+        schema: 'reject.v1',
+        source: 'pbx',
+        file: 'q.log',
+        line: 2,
+        reason: 'duplicate_line',
+        detail: 'ENTERQUEUE for call c1 was already read',
+        raw: `${T}|c1|sales|NONE|ENTERQUEUE||***|1`,
+      },
+      {
+        schema: 'reject.v1',
+        source: 'pbx',
+        file: 'q.log',
+        line: 5,
+        reason: 'duplicate_line',
+        detail: 'COMPLETECALLER for call c1 was already read',
+        raw: `${T + 140}|c1|sales|SIP/202|COMPLETECALLER|20|120|1`,
+      },
+    ]);
+  });
+
+  it('folds events by meaning, not line order (CONNECT read before ENTERQUEUE)', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log([20, 'c1|sales|SIP/202|CONNECT|20|u1|3'], [0, ENTER], [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1']),
+    );
+    expect(got.calls.map((c) => [c.id, c.version, c.arrivedAt, c.answeredAt, c.callerKey])).toEqual([
+      ['pbx:c1', 3, ms(0), ms(20), pseudo(CALLER)],
+    ]);
+  });
+
+  it('re-emits with a higher version when the ENTERQUEUE is read after the close', () => {
+    const got = readFile(session(), 'q.log', log([45, 'c1|sales|NONE|ABANDON|1|1|45'], [0, ENTER]));
+    expect(got.calls.map((c) => [c.id, c.version, c.arrivedAt, c.callerKey])).toEqual([
+      ['pbx:c1', 1, ms(0), null], // rebuilt: 45 − 45 = T
+      ['pbx:c1', 2, ms(0), pseudo(CALLER)],
+    ]);
+  });
+
+  it('rebuilds a closing event with no ENTERQUEUE from its figures, else rejects it as orphan', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [240, 'c1|housing|SIP/5|COMPLETECALLER|40|200|1'],
+        [100, 'c2|sales|NONE|ABANDON|2|2|60'],
+        [200, 'c3|sales|NONE|EXITWITHTIMEOUT|2'],
+      ),
+    );
+    // c1: arrived 240 − (40 + 200) = 0, answered 240 − 200 = 40; c2: arrived 100 − 60 = 40.
+    expect(got.calls).toEqual([
+      rec({
+        id: 'pbx:c1',
+        queue: 'housing',
+        version: 1,
+        arrivedAt: ms(0),
+        answeredAt: ms(40),
+        endedAt: ms(240),
+        waitMs: 40_000,
+        talkMs: 200_000,
+        outcome: 'answered',
+        agent: 'SIP/5',
+        line: 1,
+      }),
+      rec({
+        id: 'pbx:c2',
+        queue: 'sales',
+        version: 1,
+        arrivedAt: ms(40),
+        endedAt: ms(100),
+        waitMs: 60_000,
+        outcome: 'abandoned',
+        line: 2,
+      }),
+    ]);
+    expect(got.rejects).toEqual([
+      {
+        schema: 'reject.v1',
+        source: 'pbx',
+        file: 'q.log',
+        line: 3,
+        reason: 'orphan_event',
+        detail: 'EXITWITHTIMEOUT for call c3 has no ENTERQUEUE in the files read and no wait time to rebuild it from',
+        raw: `${T + 200}|c3|sales|NONE|EXITWITHTIMEOUT|2`,
+      },
+    ]);
+  });
+
+  it('does not count a second closing event for a stint already closed', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log([0, ENTER], [45, 'c1|sales|NONE|ABANDON|1|1|45'], [46, 'c1|sales|NONE|EXITWITHTIMEOUT|1|1|46']),
+    );
+    expect(got.calls.map((c) => [c.id, c.outcome])).toEqual([['pbx:c1', 'abandoned']]);
+    expect(got.rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [
+        3,
+        'orphan_event',
+        'EXITWITHTIMEOUT for call c1 in queue sales, whose stint already closed at q.log:2; not counted twice',
+      ],
+    ]);
+  });
+
+  it('consumes dial-plan markers, custom events and NONE/NONE lines; rejects unknown events', () => {
+    const got = readFile(
+      session({ customEvents: ['IVRSTART'] }),
+      'q.log',
+      log(
+        [0, 'c1|NONE|NONE|DID|01632960000'],
+        [1, 'c1|NONE|NONE|INFO|IVRAPPEND|2'],
+        [2, 'c1|sales|NONE|IVRSTART|menu1'],
+        [3, 'c1|NONE|NONE|MENUCHOICE|2'],
+        [4, 'c1|sales|NONE|ENTERQUEU||07700900123|1'],
+        [5, 'NONE|NONE|NONE|CONFIGRELOAD|'],
+        [6, 'NONE|sales|Agent/1|ADDMEMBER|'],
+        [7, 'NONE|NONE|Agent/1|AGENTLOGOFF|SIP/1-01|soon'],
+      ),
+    );
+    expect(got.calls).toEqual([]);
+    expect(got.rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [5, 'unknown_event', 'event "ENTERQUEU" is not a queue_log event'],
+      [7 + 1, 'bad_event_data', 'AGENTLOGOFF data must be channel|logintime[|reason]; got "SIP/1-01|soon"'],
+    ]);
+  });
+
+  it('rejects negative or absurd waits and talk times', () => {
+    const got = readFile(
+      session({ maxTalkMs: 7_200_000 }),
+      'q.log',
+      log(
+        [0, 'c1|sales|SIP/1|CONNECT|-5|u1|1'],
+        [90_000, 'c2|sales|NONE|ABANDON|1|1|86401'],
+        [9_000, 'c3|sales|SIP/1|COMPLETEAGENT|1|7201|1'],
+      ),
+    );
+    expect(got.calls).toEqual([]);
+    expect(got.rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [1, 'absurd_wait', 'wait -5 s is negative or above 86400 s'],
+      [2, 'absurd_wait', 'wait 86401 s is negative or above 86400 s'],
+      [3, 'absurd_wait', 'talk 7201 s is negative or above 7200 s'],
+    ]);
+  });
+
+  it('rejects lines with too few fields or unreadable times', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      `${T}|c1|sales\nabc|c1|sales|NONE|ABANDON|1|1|1\n100|c1|sales|NONE|ABANDON|1|1|1\n`,
+    );
+    expect(got.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [1, 'bad_field_count'],
+      [2, 'bad_time'],
+      [3, 'bad_time'],
+    ]);
+  });
+
+  it('turns a record that cannot pass the schema into a reject, never a throw', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, 'c 1|sales|NONE|ENTERQUEUE||07700900123|1'],
+        [9, 'c 1|sales|NONE|ABANDON|1|1|9'],
+        [0, 'c2|sales|NONE|ENTERQUEUE||07700900123|1'],
+        [30, 'c2|sales|SIP/1|COMPLETECALLER|5|60|1'],
+      ),
+    );
+    expect(got.calls).toEqual([]);
+    expect(got.rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [2, 'invalid_record', 'callid "c 1" cannot make a record id'],
+      // no CONNECT: answered = 30 − 60 = T − 30, before the arrival at T
+      [4, 'impossible_times', 'answered 30 s before arrival'],
+    ]);
+  });
+
+  it('rejects an invalid UTF-8 line, and reads it as Latin-1 when the source says so', () => {
+    const head = bytes(`${T}|c1|sales|SIP/Jos`);
+    const tail = bytes('|CONNECT|5|u1|1\n');
+    const line = new Uint8Array([...head, 0xe9, ...tail]);
+    const utf8 = readFile(session({ openCallTimeoutMs: 1000 }), 'q.log', line);
+    expect(utf8.rejects.map((r) => [r.line, r.reason])).toEqual([[1, 'bad_encoding']]);
+    const latin1 = session({ encoding: 'latin1', openCallTimeoutMs: 1000 });
+    readFile(latin1, 'q.log', line);
+    expect(latin1.snapshot().calls[0]?.stints[0]?.connect?.agent).toBe('SIP/José');
+  });
+
+  it('refuses bad options with a typed error', () => {
+    expect(() => session({ form: 'db' })).toThrow(QueueLogConfigError);
+    expect(() => session({ source: 'a:b' })).toThrow('queue_log option source = "a:b"');
+    expect(() => session({ openCallTimeoutMs: 0 })).toThrow(QueueLogConfigError);
+  });
+});
+
+describe('QueueLogSession: database form (CSV export of the queue_log table)', () => {
+  const HEADER = 'id,time,callid,queuename,agent,event,data1,data2,data3,data4,data5';
+  const db = (zone: string): QueueLogSession => session({ form: 'db', zone, source: 'db' });
+
+  it('reads local times in the zone, an id column, quoted fields and extra pipes in data5', () => {
+    const text = [
+      HEADER,
+      `1,2024-06-03 10:00:00.250000,d1,housing,NONE,ENTERQUEUE,"http://crm/?a=1,b=""2""",${CALLER},1,,`,
+      '2,2024-06-03 10:00:40.000000,d1,housing,NONE,WITHDRAW,1,1,40,callback,requested|web',
+    ].join('\n');
+    const got = readFile(db('Europe/London'), 'q.csv', text);
+    // BST: 10:00:00.25 local = 09:00:00.25 UTC.
+    expect(got).toEqual({
+      calls: [
+        rec({
+          id: 'db:d1',
+          source: 'db',
+          queue: 'housing',
+          arrivedAt: Date.UTC(2024, 5, 3, 9, 0, 0, 250),
+          endedAt: Date.UTC(2024, 5, 3, 9, 0, 40),
+          waitMs: 40_000,
+          outcome: 'withdrawn',
+          callerKey: pseudo(CALLER),
+          file: 'q.csv',
+          line: 3,
+        }),
+      ],
+      rejects: [],
+    });
+  });
+
+  it('reads the repeated autumn hour in log order (Europe/London, 2023-10-29)', () => {
+    const text = [
+      HEADER,
+      `1,2023-10-29 01:59:50,o1,sales,NONE,ENTERQUEUE,,${CALLER},1,,`,
+      '2,2023-10-29 01:00:05,o1,sales,SIP/2,CONNECT,15,u1,2,,',
+      '3,2023-10-29 01:02:05,o1,sales,SIP/2,COMPLETECALLER,15,120,1,,',
+    ].join('\n');
+    const got = readFile(db('Europe/London'), 'q.csv', text);
+    // 01:59:50 BST = 00:59:50Z; 01:00:05 read as BST would be 00:00:05Z, an hour
+    // behind the log, so it is the GMT pass: 01:00:05Z (15 s after arrival).
+    expect(got.calls.map((c) => [c.arrivedAt, c.answeredAt, c.endedAt, c.waitMs, c.talkMs])).toEqual([
+      [
+        Date.UTC(2023, 9, 29, 0, 59, 50),
+        Date.UTC(2023, 9, 29, 1, 0, 5),
+        Date.UTC(2023, 9, 29, 1, 2, 5),
+        15_000,
+        120_000,
+      ],
+    ]);
+    expect(got.rejects).toEqual([]);
+  });
+
+  it('reads a GMT site as UTC, a single data column, and a file without header by its column count', () => {
+    const single = readFile(
+      db('UTC'),
+      'a.csv',
+      [
+        'time,callid,queuename,agent,event,data',
+        '2023-10-29 01:30:00,g1,sales,NONE,ENTERQUEUE,|07700900123|1',
+        '2023-10-29 01:30:20,g1,sales,NONE,ABANDON,1|1|20',
+      ].join('\n'),
+    );
+    expect(single.calls.map((c) => [c.id, c.arrivedAt, c.waitMs])).toEqual([
+      ['db:g1', Date.UTC(2023, 9, 29, 1, 30), 20_000],
+    ]);
+    const headless = readFile(db('UTC'), 'b.csv', '7,2023-10-29 01:30:00,g2,sales,NONE,EXITEMPTY,1,1,3,,\n');
+    expect(headless.calls.map((c) => [c.id, c.outcome, c.arrivedAt])).toEqual([
+      ['db:g2', 'exit_empty', Date.UTC(2023, 9, 29, 1, 29, 57)],
+    ]);
+  });
+
+  it('rejects bad times, wrong column counts, broken quotes and a wrong header', () => {
+    const got = readFile(
+      db('Europe/London'),
+      'q.csv',
+      [
+        HEADER,
+        '1,2024-06-31 10:00:00,d1,sales,NONE,ABANDON,1,1,1,,',
+        '2,10:00:00,d1,sales,NONE,ABANDON,1,1,1,,',
+        '3,2024-06-03 10:00:00,d1,sales,NONE,ABANDON,1,1,1,',
+        '4,2024-06-03 10:00:00,"d1,sales,NONE,ABANDON,1,1,1,,',
+      ].join('\n'),
+    );
+    expect(got.rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [2, 'bad_time', 'time "2024-06-31 10:00:00" is not a calendar date'],
+      [3, 'bad_time', 'time "10:00:00" is not YYYY-MM-DD HH:MM:SS[.ffffff]'],
+      [4, 'bad_field_count', '10 columns, expected 11'],
+      [5, 'bad_field_count', 'a quoted field is not closed on its line'],
+    ]);
+    const wrong = readFile(db('UTC'), 'w.csv', 'time,callid,queue,agent,event,data\n');
+    expect(wrong.rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [1, 'bad_field_count', 'not a queue_log table header: column 3 of the header is "queue", expected queuename'],
+    ]);
+  });
+});
