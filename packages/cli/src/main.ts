@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './config-error';
 import { loadConfig, type Config, type SourceConfig } from './config';
-import { collectPlanned, planInboxes, planPaths, type PlannedFile } from './collect-inboxes';
+import { collectPlanned, planInboxes, planPaths, SettledFiles, type PlannedFile } from './collect-inboxes';
 import { progressBar } from './progress';
 import { buildReport, resolvePeriod, type PeriodSelector } from './report';
 import { OUTPUT_FORMATS, renderReport, type OutputFormat } from './render';
@@ -159,7 +159,10 @@ addReportOptions(
   program
     .command('run')
     .description('ingest every configured inbox (embedded bus + ClickHouse), then print the latest quarter')
-    .option('--watch', 'keep running: look for new files every --interval seconds')
+    .option(
+      '--watch',
+      'keep running: read new files once unchanged for one --interval (a file still being written waits)',
+    )
     .option('--interval <seconds>', 'seconds between inbox scans with --watch', positiveInt, 10),
 ).action(async (options: ReportOptions & { watch?: boolean; interval: number }) => {
   const config = load();
@@ -180,9 +183,10 @@ addReportOptions(
       );
     }
     await printReport(config, options, pipeline.store);
+    const settled = new SettledFiles();
     while (options.watch === true) {
       await new Promise((r) => setTimeout(r, options.interval * 1000));
-      const plan = planInboxes(config);
+      const plan = settled.filter(planInboxes(config));
       if (plan.length === 0) continue;
       await ingestPlanned(pipeline, plan, progress);
       await printReport(config, options, pipeline.store);

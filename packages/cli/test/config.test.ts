@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
+
+function configFile(yaml: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'config-')), 'cdrflow.yaml');
+  writeFileSync(path, yaml);
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('fills every default and resolves paths against the config file', () => {
+    const file = configFile('sources:\n  - name: pbx\n    format: queue_log\n');
+    const config = loadConfig({ file, env: { CDRFLOW_CALLER_KEY: 'k'.repeat(16) } });
+    expect(config.dataDir).toBe(join(file, '..', '.cdrflow', 'data'));
+    expect(config.sources[0]).toMatchObject({
+      name: 'pbx',
+      inbox: join(config.dataDir, 'inbox', 'pbx'),
+      archive: join(config.dataDir, 'archive', 'pbx'),
+      queueLog: { zone: 'Europe/London', openCallTimeoutMinutes: 240 },
+    });
+    expect(config.kpi).toMatchObject({ waitBasis: 'answered', serviceLevelSeconds: 20 });
+    expect(config.reporting).toEqual({ zone: 'Europe/London', fiscalYearStartMonth: 4 });
+    expect(config.callerKey).toBe('k'.repeat(16));
+  });
+
+  it('lets the environment override the file', () => {
+    const file = configFile('dataDir: here\nclickhouse:\n  url: http://file:8123\n');
+    const config = loadConfig({
+      file,
+      env: { CLICKHOUSE_URL: 'http://env:8123', CDRFLOW_DATA_DIR: '/tmp/cdrflow-env' },
+    });
+    expect(config.clickhouse.url).toBe('http://env:8123');
+    expect(config.dataDir).toBe('/tmp/cdrflow-env');
+  });
+
+  it('names the key, the value and what was expected', () => {
+    const file = configFile(
+      'sources:\n  - name: PBX One\n    format: queue_log\n    queueLog:\n      zone: Europe/Londn\nkpi:\n  serviceLevelSeconds: 25\n',
+    );
+    expect(() => loadConfig({ file, env: {} })).toThrow(
+      /sources\.0\.name: must be lower-case letters[^\n]*\(got "PBX One"\)/,
+    );
+    expect(() => loadConfig({ file, env: {} })).toThrow(
+      /sources\.0\.queueLog\.zone: is not an IANA time zone[^\n]*"Europe\/Londn"/,
+    );
+    expect(() => loadConfig({ file, env: {} })).toThrow(
+      /kpi\.serviceLevelSeconds: must be a wait-histogram bound[^\n]*\(got 25\)/,
+    );
+  });
+
+  it('refuses unknown keys, so a typo is not silently ignored', () => {
+    const file = configFile('reportng:\n  zone: UTC\n');
+    expect(() => loadConfig({ file, env: {} })).toThrow(/reportng/);
+  });
+});

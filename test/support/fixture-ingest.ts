@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { stringify as toYaml, parse as parseYaml } from 'yaml';
+import type { CallFigures, SurveyFigures } from '@cdrflow/kpi';
+
+/**
+ * Drives the `cdrflow` CLI in child processes, as a user would, over one data
+ * folder: `ingest` (collector → embedded bus → aggregator → chDB), then
+ * `report --format json` and `rejects --format json`.
+ */
+export const repo = join(import.meta.dirname, '..', '..');
+
+const run = promisify(execFile);
+
+/** Absolute path of a file under fixtures/. */
+export function fixturePath(...parts: string[]): string {
+  return join(repo, 'fixtures', ...parts);
+}
+
+/**
+ * The ```yaml options=<file>``` block of a fixture README: the source options
+ * the README's figures were worked out with, so the README and the test
+ * cannot drift apart.
+ */
+export function readmeOptions(readme: string, file: string): Record<string, unknown> {
+  const text = readFileSync(readme, 'utf8');
+  const block = new RegExp('```yaml options=' + file.replace(/\./g, '\\.') + '\\n([\\s\\S]*?)```').exec(text);
+  if (block?.[1] === undefined) throw new Error(`${readme} has no options block for ${file}`);
+  return parseYaml(block[1]) as Record<string, unknown>;
+}
+
+/** Writes a cdrflow YAML configuration into dir and returns its path. */
+export function writeConfig(dir: string, name: string, config: Record<string, unknown>): string {
+  const file = join(dir, name);
+  writeFileSync(file, toYaml(config));
+  return file;
+}
+
+/** One `report --format json` figure block (README "report --format json"). */
+export type JsonFigures = CallFigures & { abandonRate: number | null; serviceLevel: number | null };
+
+export interface ReportJson {
+  total: JsonFigures;
+  faceToFace: JsonFigures;
+  survey: SurveyFigures;
+  outboundCalls: number;
+  groupBy: string | null;
+  groups: Array<JsonFigures & { channel: string; group: string }>;
+  committee: {
+    rows: Array<{
+      id: string;
+      rag: string | null;
+      cells: Array<{ value: number | null; numerator: number; denominator: number }>;
+    }>;
+  };
+  rejects: number;
+}
+
+export interface RejectsJson {
+  total: number;
+  rows: Array<{ source: string; file: string; line: number; reason: string; detail: string; raw: string }>;
+}
+
+export interface IngestSummary {
+  published: number;
+  source: string;
+  records: number;
+  rejects: number;
+  skipped: number;
+  stdout: string;
+}
+
+const SUMMARY =
+  /^(\d+) files ingested as source "([^"]+)": (\d+) records, (\d+) rejected rows.*, (\d+) files skipped as already ingested\./m;
+
+/** The CLI over one data folder, optionally with a config file. */
+export class FixtureCli {
+  constructor(
+    readonly dataDir: string,
+    readonly configFile: string,
+  ) {}
+
+  async run(args: string[]): Promise<string> {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'packages/cli/src/main.ts', '--data', this.dataDir, '--config', this.configFile, ...args],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+        // Nothing from the caller's environment may point the CLI elsewhere.
+        env: {
+          ...process.env,
+          CDRFLOW_CALLER_KEY: 'fixtures-ingest-test-key',
+          CDRFLOW_CONFIG: '',
+          CDRFLOW_DATA_DIR: '',
+          CLICKHOUSE_URL: '',
+        },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    return stdout;
+  }
+
+  async ingest(paths: string[], format: string, ...options: string[]): Promise<IngestSummary> {
+    const stdout = await this.run(['ingest', ...paths, '--format', format, ...options]);
+    const m = SUMMARY.exec(stdout);
+    if (m === null) throw new Error(`unexpected ingest output:\n${stdout}`);
+    return {
+      published: Number(m[1]),
+      source: m[2]!,
+      records: Number(m[3]),
+      rejects: Number(m[4]),
+      skipped: Number(m[5]),
+      stdout,
+    };
+  }
+
+  async report(from: string, to: string, by?: 'queue' | 'service' | 'channel' | 'source'): Promise<ReportJson> {
+    const args = ['report', '--from', from, '--to', to, '--format', 'json'];
+    if (by !== undefined) args.push('--by', by);
+    return JSON.parse(await this.run(args)) as ReportJson;
+  }
+
+  async rejects(): Promise<RejectsJson> {
+    return JSON.parse(await this.run(['rejects', '--format', 'json'])) as RejectsJson;
+  }
+}
+
+/** The figures the fixture READMEs give per queue / in total, as named in `report --format json`. */
+export function counts(f: JsonFigures) {
+  return {
+    offered: f.offered,
+    answered: f.answered,
+    abandoned: f.abandoned,
+    timedOut: f.timedOut,
+    exitedEmpty: f.exitedEmpty,
+    exitedWithKey: f.exitedWithKey,
+    withdrawn: f.withdrawn,
+  };
+}
+
+/** A `--by` group of the report; throws when it is missing so the failure names it. */
+export function group(report: ReportJson, channel: string, name: string): JsonFigures {
+  const found = report.groups.find((g) => g.channel === channel && g.group === name);
+  if (found === undefined) {
+    throw new Error(
+      `no ${channel} group "${name}" in the report; groups: ${report.groups.map((g) => `${g.channel}/${g.group}`).join(', ')}`,
+    );
+  }
+  return found;
+}
+
+/** Rejects as `path-from-repo:line reason`, in the listing's order (source, file, line). */
+export function rejectKeys(listing: RejectsJson): string[] {
+  return listing.rows.map((r) => `${relative(repo, r.file)}:${r.line} ${r.reason}`);
+}
