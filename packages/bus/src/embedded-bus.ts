@@ -1,4 +1,14 @@
-import { mkdirSync, openSync, readFileSync, existsSync, fsyncSync, writeSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   topicPartitionKey,
@@ -14,9 +24,73 @@ import {
 import { partitionFor } from './partitioner';
 import { BusError } from './bus-error';
 
-interface PartitionLog {
-  messages: BusMessage[];
-  fd: number;
+/**
+ * One partition's log on disk. Only the byte position of each message is
+ * held in memory (8 bytes a message); batches are read from the file on
+ * demand, so a year of calls costs megabytes of memory, not the whole log.
+ */
+class PartitionLog {
+  /** starts[i] = byte offset of message i; starts[length] = end of the last complete line. */
+  private readonly starts: number[];
+  private readonly fd: number;
+
+  constructor(path: string) {
+    this.starts = [0];
+    if (existsSync(path)) {
+      const bytes = readFileSync(path);
+      let newline = bytes.indexOf(0x0a);
+      while (newline !== -1) {
+        this.starts.push(newline + 1);
+        newline = bytes.indexOf(0x0a, newline + 1);
+      }
+    }
+    this.fd = openSync(path, 'a+');
+    // A torn last line (a crash mid-write) was never acknowledged: cut it off,
+    // or the next append would be glued to it.
+    ftruncateSync(this.fd, this.end);
+  }
+
+  get length(): number {
+    return this.starts.length - 1;
+  }
+
+  private get end(): number {
+    return this.starts[this.starts.length - 1]!;
+  }
+
+  append(messages: readonly OutgoingMessage[]): void {
+    const text = messages.map((m) => JSON.stringify([m.key, m.value])).join('\n') + '\n';
+    const bytes = Buffer.from(text, 'utf8');
+    writeSync(this.fd, bytes);
+    fsyncSync(this.fd);
+    const base = this.end;
+    let newline = bytes.indexOf(0x0a);
+    while (newline !== -1) {
+      this.starts.push(base + newline + 1);
+      newline = bytes.indexOf(0x0a, newline + 1);
+    }
+  }
+
+  read(from: number, max: number): BusMessage[] {
+    const to = Math.min(this.length, from + max);
+    if (to <= from) return [];
+    const start = this.starts[from]!;
+    const buffer = Buffer.alloc(this.starts[to]! - start);
+    readSync(this.fd, buffer, 0, buffer.length, start);
+    const messages: BusMessage[] = [];
+    let lineStart = 0;
+    for (let offset = from; offset < to; offset++) {
+      const lineEnd = this.starts[offset + 1]! - start - 1;
+      const [key, value] = JSON.parse(buffer.toString('utf8', lineStart, lineEnd)) as [string, string];
+      messages.push({ offset, key, value });
+      lineStart = lineEnd + 1;
+    }
+    return messages;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
 }
 
 /**
@@ -58,7 +132,7 @@ export class EmbeddedBus implements Bus {
       const topicDir = join(this.dir, spec.name);
       mkdirSync(topicDir, { recursive: true });
       const partitions: PartitionLog[] = [];
-      for (let p = 0; p < spec.partitions; p++) partitions.push(openPartition(join(topicDir, `${p}.jsonl`)));
+      for (let p = 0; p < spec.partitions; p++) partitions.push(new PartitionLog(join(topicDir, `${p}.jsonl`)));
       const extra = join(topicDir, `${spec.partitions}.jsonl`);
       if (existsSync(extra)) {
         return Promise.reject(
@@ -91,7 +165,7 @@ export class EmbeddedBus implements Bus {
   }
 
   close(): Promise<void> {
-    for (const logs of this.topics.values()) for (const log of logs) closeSync(log.fd);
+    for (const logs of this.topics.values()) for (const log of logs) log.close();
     this.topics.clear();
     return Promise.resolve();
   }
@@ -118,31 +192,9 @@ export class EmbeddedBus implements Bus {
       if (group === undefined) perPartition.set(p, (group = []));
       group.push(message);
     }
-    for (const [p, group] of perPartition) {
-      const log = logs[p]!;
-      writeSync(log.fd, group.map((m) => JSON.stringify([m.key, m.value])).join('\n') + '\n');
-      fsyncSync(log.fd);
-      for (const m of group) log.messages.push({ offset: log.messages.length, key: m.key, value: m.value });
-    }
+    for (const [p, group] of perPartition) logs[p]!.append(group);
     for (const listener of this.listeners) listener();
   }
-}
-
-function openPartition(path: string): PartitionLog {
-  const messages: BusMessage[] = [];
-  if (existsSync(path)) {
-    const text = readFileSync(path, 'utf8');
-    let start = 0;
-    let end = text.indexOf('\n', start);
-    while (end !== -1) {
-      const [key, value] = JSON.parse(text.slice(start, end)) as [string, string];
-      messages.push({ offset: messages.length, key, value });
-      start = end + 1;
-      end = text.indexOf('\n', start);
-    }
-    // A torn last line (crash mid-write) was never acknowledged: drop it.
-  }
-  return { messages, fd: openSync(path, 'a') };
 }
 
 class EmbeddedConsumer implements BusConsumer {
@@ -180,8 +232,7 @@ class EmbeddedConsumer implements BusConsumer {
   caughtUp(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const targets = new Map<string, number>();
-    for (const [key, { tp }] of this.positions)
-      targets.set(key, this.bus.logsOf(tp.topic)[tp.partition]!.messages.length);
+    for (const [key, { tp }] of this.positions) targets.set(key, this.bus.logsOf(tp.topic)[tp.partition]!.length);
     return new Promise((resolve, reject) => {
       this.waiters.push({ targets, resolve, reject });
       this.settleWaiters();
@@ -219,8 +270,8 @@ class EmbeddedConsumer implements BusConsumer {
         progressed = false;
         for (const position of this.positions.values()) {
           const log = this.bus.logsOf(position.tp.topic)[position.tp.partition]!;
-          if (position.next >= log.messages.length) continue;
-          const messages = log.messages.slice(position.next, position.next + this.maxBatchMessages);
+          if (position.next >= log.length) continue;
+          const messages = log.read(position.next, this.maxBatchMessages);
           await handlers.onBatch({ topic: position.tp.topic, partition: position.tp.partition, messages });
           position.next += messages.length;
           progressed = true;

@@ -53,10 +53,15 @@ describe('EmbeddedBus', () => {
 
     const second = new EmbeddedBus(dir);
     await second.ensureTopics([{ name: topic, partitions: 1 }]);
+    // The torn line is cut off, so the next append is whole and takes offset 3.
+    await second.producer().send(topic, [{ key: 'a', value: 'after\nrestart' }]);
     const { seen, consumer, started } = collect(second, new Map([[`${topic}/0`, 2]]));
     await started;
     await consumer.caughtUp();
-    expect(seen.flatMap((b) => b.messages)).toEqual([{ offset: 2, key: 'a', value: '3' }]);
+    expect(seen.flatMap((b) => b.messages)).toEqual([
+      { offset: 2, key: 'a', value: '3' },
+      { offset: 3, key: 'a', value: 'after\nrestart' },
+    ]);
     await consumer.stop();
     await second.close();
   });
