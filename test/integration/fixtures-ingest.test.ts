@@ -8,6 +8,7 @@ import {
   group,
   readmeOptions,
   rejectKeys,
+  scenario,
   writeConfig,
   type IngestSummary,
   type RejectsJson,
@@ -29,21 +30,103 @@ import { tempDir } from '../support/temp-dir';
 const queueLog = (file: string) => fixturePath('queue_log', file);
 /** No sources configured: `--format queue_log[_db] --source <name>` makes an ad-hoc source. */
 const NO_SOURCES = { sources: [] };
+const cdrReadme = fixturePath('cdr_csv', 'README.md');
+const mappedReadme = fixturePath('mapped', 'README.md');
 
-/** One `ingest` command with both files of fixtures/queue_log (README "day1.log + day2.log"). */
-let oneCommand: ReportJson;
+// Each fixture is a scenario: a sequence of CLI runs over its own data folder.
+// All start together (the CLI processes are capped in fixture-ingest.ts), and
+// each describe awaits its own.
+
+/** README "day1.log + day2.log": both files in one `ingest` command. */
+const queueLogOneCommand = scenario(async () => {
+  const dir = tempDir('fx-queue-log');
+  const cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', NO_SOURCES));
+  const ingest = await cli.ingest([queueLog('day1.log'), queueLog('day2.log')], 'queue_log', '--source', 'pbx');
+  const report = await cli.report('2024-01-01', '2024-01-01', 'queue');
+  return { ingest, report, rejects: await cli.rejects() };
+});
+
+/** The same two files in two `ingest` commands (rotation across process runs), then both again. */
+const queueLogTwoCommands = scenario(async () => {
+  const dir = tempDir('fx-queue-log-rotation');
+  const cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', NO_SOURCES));
+  const day1 = await cli.ingest([queueLog('day1.log')], 'queue_log', '--source', 'pbx');
+  const stateAfterDay1 = JSON.parse(readFileSync(join(dir, 'collector-state.json'), 'utf8')) as {
+    sessions: Record<string, { calls: Array<{ callid: string }> } | undefined>;
+  };
+  const afterDay1 = await cli.report('2024-01-01', '2024-01-01', 'queue');
+  const day2 = await cli.ingest([queueLog('day2.log')], 'queue_log', '--source', 'pbx');
+  const afterDay2 = await cli.report('2024-01-01', '2024-01-01', 'queue');
+  const rejects = await cli.rejects();
+  // Again: day1.log by the same path, and day2.log's content under another name.
+  const renamed = join(dir, 'queue_log.2024-01-01');
+  copyFileSync(queueLog('day2.log'), renamed);
+  const again = await cli.ingest([queueLog('day1.log'), renamed], 'queue_log', '--source', 'pbx');
+  const afterAgain = await cli.report('2024-01-01', '2024-01-01', 'queue');
+  const rejectsAgain = await cli.rejects();
+  return { day1, stateAfterDay1, afterDay1, day2, afterDay2, rejects, again, afterAgain, rejectsAgain };
+});
+
+/** README "queue_log_db.csv": the database form, times in Europe/London. */
+const queueLogDb = scenario(async () => {
+  const dir = tempDir('fx-queue-log-db');
+  const cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', NO_SOURCES));
+  const ingest = await cli.ingest(
+    [queueLog('queue_log_db.csv')],
+    'queue_log_db',
+    '--source',
+    'db',
+    '--zone',
+    'Europe/London',
+  );
+  const report = await cli.report('2024-06-03', '2024-06-03', 'queue');
+  return { ingest, report, rejects: await cli.rejects() };
+});
+
+/** Master.csv with the README's source options block. */
+const cdrCsv = scenario(async () => {
+  const dir = tempDir('fx-cdr-csv');
+  const source = { name: 'pbx', format: 'cdr_csv', cdr: readmeOptions(cdrReadme, 'Master.csv') };
+  const cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', { sources: [source] }));
+  const ingest = await cli.ingest([fixturePath('cdr_csv', 'Master.csv')], 'cdr_csv', '--source', 'pbx');
+  const report = await cli.report('2020-06-01', '2020-06-01');
+  // Σ wait of all inbound needs the other wait basis: the same data read with kpi.waitBasis all_queued.
+  const allQueuedConfig = writeConfig(dir, 'all-queued.yaml', { kpi: { waitBasis: 'all_queued' }, sources: [source] });
+  const allQueued = await new FixtureCli(dir, allQueuedConfig).report('2020-06-01', '2020-06-01');
+  return { ingest, report, allQueued, rejects: await cli.rejects() };
+});
+
+/** tickets.csv with the README's source options block. */
+const tickets = scenario(async () => {
+  const dir = tempDir('fx-tickets');
+  const source = { name: 'csc', format: 'mapped', mapped: readmeOptions(mappedReadme, 'tickets.csv') };
+  const cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', { sources: [source] }));
+  const ingest = await cli.ingest([fixturePath('mapped', 'tickets.csv')], 'mapped:csc');
+  const report = await cli.report('2020-06-02', '2020-06-02', 'service');
+  return { ingest, report, rejects: await cli.rejects() };
+});
+
+/** survey.csv with the README's source options block. */
+const survey = scenario(async () => {
+  const dir = tempDir('fx-survey');
+  const source = { name: 'survey', format: 'mapped', mapped: readmeOptions(mappedReadme, 'survey.csv') };
+  const cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', { sources: [source] }));
+  const ingest = await cli.ingest([fixturePath('mapped', 'survey.csv')], 'mapped:survey');
+  const report = await cli.report('2020-06-01', '2020-06-01');
+  return { ingest, report, rejects: await cli.rejects() };
+});
+
+beforeAll(() => {
+  for (const start of [queueLogOneCommand, queueLogTwoCommands, queueLogDb, cdrCsv, tickets, survey]) void start();
+});
 
 describe('fixtures/queue_log day1.log + day2.log in one ingest command', () => {
-  let cli: FixtureCli;
   let ingest: IngestSummary;
+  let oneCommand: ReportJson;
   let rejects: RejectsJson;
 
   beforeAll(async () => {
-    const dir = tempDir('fx-queue-log');
-    cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', NO_SOURCES));
-    ingest = await cli.ingest([queueLog('day1.log'), queueLog('day2.log')], 'queue_log', '--source', 'pbx');
-    oneCommand = await cli.report('2024-01-01', '2024-01-01', 'queue');
-    rejects = await cli.rejects();
+    ({ ingest, report: oneCommand, rejects } = await queueLogOneCommand());
   });
 
   it('ingests 12 records and 2 rejects', () => {
@@ -113,93 +196,60 @@ describe('fixtures/queue_log day1.log + day2.log in one ingest command', () => {
 });
 
 describe('fixtures/queue_log day1.log and day2.log in two ingest commands (rotation across process runs)', () => {
-  let dir: string;
-  let cli: FixtureCli;
-  let day1: IngestSummary;
-  let afterDay1: ReportJson;
-  let stateAfterDay1: unknown;
-  let day2: IngestSummary;
-  let afterDay2: ReportJson;
-  let rejects: RejectsJson;
+  let r: Awaited<ReturnType<typeof queueLogTwoCommands>>;
 
   beforeAll(async () => {
-    dir = tempDir('fx-queue-log-rotation');
-    cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', NO_SOURCES));
-    day1 = await cli.ingest([queueLog('day1.log')], 'queue_log', '--source', 'pbx');
-    stateAfterDay1 = JSON.parse(readFileSync(join(dir, 'collector-state.json'), 'utf8'));
-    afterDay1 = await cli.report('2024-01-01', '2024-01-01', 'queue');
-    day2 = await cli.ingest([queueLog('day2.log')], 'queue_log', '--source', 'pbx');
-    afterDay2 = await cli.report('2024-01-01', '2024-01-01', 'queue');
-    rejects = await cli.rejects();
+    r = await queueLogTwoCommands();
   });
 
   it('holds c7 open at the end of day1 and reports it from day2', () => {
     // The README "from" column: c7, c9, c10 and c11 come from day2, so day1 gives 12 − 4 = 8 records.
-    expect(day1).toMatchObject({ published: 1, records: 8, rejects: 1 }); // reject: day1:18 duplicate_line
-    expect(day2).toMatchObject({ published: 1, records: 4, rejects: 1 }); // reject: day2:10 orphan_event
+    expect(r.day1).toMatchObject({ published: 1, records: 8, rejects: 1 }); // reject: day1:18 duplicate_line
+    expect(r.day2).toMatchObject({ published: 1, records: 4, rejects: 1 }); // reject: day2:10 orphan_event
     // c7 entered (day1:27) and connected (day1:28) but is not closed: it is carried in the saved state.
-    const session = (stateAfterDay1 as { sessions: Record<string, { calls: Array<{ callid: string }> }> }).sessions
-      .pbx;
-    expect(session?.calls.map((c) => c.callid)).toContain('c7');
-    expect(group(afterDay1, 'phone', 'sales').offered).toBe(4); // c1, c2, c4/2, c5 (c7, c10 are day2's)
-    expect(group(afterDay1, 'phone', 'housing').offered).toBe(4); // c0, c3, c4, c6 (c9, c11 are day2's)
-    expect(afterDay1.total.unclosed).toBe(0); // c7 is not given up on: its wait started far inside 4 h
+    expect(r.stateAfterDay1.sessions.pbx?.calls.map((c) => c.callid)).toContain('c7');
+    expect(group(r.afterDay1, 'phone', 'sales').offered).toBe(4); // c1, c2, c4/2, c5 (c7, c10 are day2's)
+    expect(group(r.afterDay1, 'phone', 'housing').offered).toBe(4); // c0, c3, c4, c6 (c9, c11 are day2's)
+    expect(r.afterDay1.total.unclosed).toBe(0); // c7 is not given up on: its wait started far inside 4 h
   });
 
-  it('gives the same figures as one command with both files', () => {
-    expect(afterDay2.total).toEqual(oneCommand.total);
-    expect(afterDay2.groups).toEqual(oneCommand.groups);
-    expect(afterDay2.outboundCalls).toBe(oneCommand.outboundCalls);
+  it('gives the same figures as one command with both files', async () => {
+    const { report: oneCommand } = await queueLogOneCommand();
+    expect(r.afterDay2.total).toEqual(oneCommand.total);
+    expect(r.afterDay2.groups).toEqual(oneCommand.groups);
+    expect(r.afterDay2.outboundCalls).toBe(oneCommand.outboundCalls);
     // And the README's: sales Σ answered wait 18 + 30 + 90 = 138 s including c7's 90 s, longest 90 s.
-    expect(group(afterDay2, 'phone', 'sales').avgWaitNumeratorMs).toBe(138_000);
-    expect(group(afterDay2, 'phone', 'sales').maxWaitSeconds).toBe(90);
-    expect(rejectKeys(rejects)).toEqual([
+    expect(group(r.afterDay2, 'phone', 'sales').avgWaitNumeratorMs).toBe(138_000);
+    expect(group(r.afterDay2, 'phone', 'sales').maxWaitSeconds).toBe(90);
+    expect(rejectKeys(r.rejects)).toEqual([
       'fixtures/queue_log/day1.log:18 duplicate_line',
       'fixtures/queue_log/day2.log:10 orphan_event',
     ]);
   });
 
   describe('then the same files again', () => {
-    let again: IngestSummary;
-    let afterAgain: ReportJson;
-    let rejectsAgain: RejectsJson;
-
-    beforeAll(async () => {
-      // day1.log by the same path, and day2.log's content under another name.
-      const renamed = join(dir, 'queue_log.2024-01-01');
-      copyFileSync(queueLog('day2.log'), renamed);
-      again = await cli.ingest([queueLog('day1.log'), renamed], 'queue_log', '--source', 'pbx');
-      afterAgain = await cli.report('2024-01-01', '2024-01-01', 'queue');
-      rejectsAgain = await cli.rejects();
-    });
-
     it('reports both as already ingested', () => {
-      expect(again).toMatchObject({ published: 0, records: 0, rejects: 0, skipped: 2 });
-      expect(again.stdout).toContain('2 files skipped as already ingested');
+      expect(r.again).toMatchObject({ published: 0, records: 0, rejects: 0, skipped: 2 });
+      expect(r.again.stdout).toContain('2 files skipped as already ingested');
     });
 
     it('changes no figure and adds no reject', () => {
-      expect(afterAgain.total).toEqual(afterDay2.total);
-      expect(afterAgain.groups).toEqual(afterDay2.groups);
-      expect(afterAgain.total.offered).toBe(12); // still the README's 12 records
-      expect(rejectsAgain).toEqual(rejects);
-      expect(afterAgain.rejects).toBe(2);
+      expect(r.afterAgain.total).toEqual(r.afterDay2.total);
+      expect(r.afterAgain.groups).toEqual(r.afterDay2.groups);
+      expect(r.afterAgain.total.offered).toBe(12); // still the README's 12 records
+      expect(r.rejectsAgain).toEqual(r.rejects);
+      expect(r.afterAgain.rejects).toBe(2);
     });
   });
 });
 
 describe('fixtures/queue_log/queue_log_db.csv (database form, Europe/London)', () => {
-  let cli: FixtureCli;
   let ingest: IngestSummary;
   let report: ReportJson;
   let rejects: RejectsJson;
 
   beforeAll(async () => {
-    const dir = tempDir('fx-queue-log-db');
-    cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', NO_SOURCES));
-    ingest = await cli.ingest([queueLog('queue_log_db.csv')], 'queue_log_db', '--source', 'db', '--zone', 'Europe/London');
-    report = await cli.report('2024-06-03', '2024-06-03', 'queue');
-    rejects = await cli.rejects();
+    ({ ingest, report, rejects } = await queueLogDb());
   });
 
   it('ingests the 5 README records and rejects nothing', () => {
@@ -247,26 +297,13 @@ describe('fixtures/queue_log/queue_log_db.csv (database form, Europe/London)', (
 });
 
 describe('fixtures/cdr_csv/Master.csv (Asterisk CDR CSV)', () => {
-  const readme = fixturePath('cdr_csv', 'README.md');
-  let cli: FixtureCli;
   let ingest: IngestSummary;
   let report: ReportJson;
   let allQueued: ReportJson;
   let rejects: RejectsJson;
 
   beforeAll(async () => {
-    const dir = tempDir('fx-cdr-csv');
-    const source = { name: 'pbx', format: 'cdr_csv', cdr: readmeOptions(readme, 'Master.csv') };
-    cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', { sources: [source] }));
-    ingest = await cli.ingest([fixturePath('cdr_csv', 'Master.csv')], 'cdr_csv', '--source', 'pbx');
-    report = await cli.report('2020-06-01', '2020-06-01');
-    // Σ wait of all inbound needs the other wait basis: the same data read with kpi.waitBasis all_queued.
-    const allQueuedConfig = writeConfig(dir, 'all-queued.yaml', {
-      kpi: { waitBasis: 'all_queued' },
-      sources: [source],
-    });
-    allQueued = await new FixtureCli(dir, allQueuedConfig).report('2020-06-01', '2020-06-01');
-    rejects = await cli.rejects();
+    ({ ingest, report, allQueued, rejects } = await cdrCsv());
   });
 
   it('ingests 7 records and 2 rejects', () => {
@@ -307,19 +344,12 @@ describe('fixtures/cdr_csv/Master.csv (Asterisk CDR CSV)', () => {
 });
 
 describe('fixtures/mapped/tickets.csv (face-to-face queue tickets)', () => {
-  const readme = fixturePath('mapped', 'README.md');
-  let cli: FixtureCli;
   let ingest: IngestSummary;
   let report: ReportJson;
   let rejects: RejectsJson;
 
   beforeAll(async () => {
-    const dir = tempDir('fx-tickets');
-    const source = { name: 'csc', format: 'mapped', mapped: readmeOptions(readme, 'tickets.csv') };
-    cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', { sources: [source] }));
-    ingest = await cli.ingest([fixturePath('mapped', 'tickets.csv')], 'mapped:csc');
-    report = await cli.report('2020-06-02', '2020-06-02', 'service');
-    rejects = await cli.rejects();
+    ({ ingest, report, rejects } = await tickets());
   });
 
   it('ingests 7 records and 2 rejects', () => {
@@ -362,19 +392,12 @@ describe('fixtures/mapped/tickets.csv (face-to-face queue tickets)', () => {
 });
 
 describe('fixtures/mapped/survey.csv (satisfaction survey)', () => {
-  const readme = fixturePath('mapped', 'README.md');
-  let cli: FixtureCli;
   let ingest: IngestSummary;
   let report: ReportJson;
   let rejects: RejectsJson;
 
   beforeAll(async () => {
-    const dir = tempDir('fx-survey');
-    const source = { name: 'survey', format: 'mapped', mapped: readmeOptions(readme, 'survey.csv') };
-    cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', { sources: [source] }));
-    ingest = await cli.ingest([fixturePath('mapped', 'survey.csv')], 'mapped:survey');
-    report = await cli.report('2020-06-01', '2020-06-01');
-    rejects = await cli.rejects();
+    ({ ingest, report, rejects } = await survey());
   });
 
   it('ingests 6 responses and 1 reject', () => {

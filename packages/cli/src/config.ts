@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CdrCsvOptionsSchema, MappedCsvOptionsSchema } from '@cdrflow/formats';
 import { CalendarSchema, KpiSettingsSchema } from '@cdrflow/kpi';
+import { describeIssue } from '@cdrflow/schema';
 import { assertTimeZone } from '@cdrflow/time';
 import { ConfigError } from './config-error';
 
@@ -136,14 +137,6 @@ export const ENV_OVERRIDES = {
   CLICKHOUSE_PASSWORD: 'clickhouse.password',
   CDRFLOW_CALLER_KEY: 'pseudonymisation.key',
 } as const;
-
-export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  const path = issue.path.map(String).join('.');
-  let value: unknown = input;
-  for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
-  const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)?.slice(0, 80)})`;
-  return `${path === '' ? '(top level)' : path}: ${issue.message}${shown}`;
-}
 
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(raw);

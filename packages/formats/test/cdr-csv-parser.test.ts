@@ -491,7 +491,7 @@ describe('CDR CSV: rejects', () => {
       'a linkedid that cannot make an id',
       cdr({ linkedid: 'abc def' }, CDR_CSV_EXTENDED_COLUMNS),
       'invalid_record',
-      'CallRecord is invalid: id must look like <source>:<native id>',
+      'CallRecord is invalid: id: must look like <source>:<native id> (got "pbx:abc def")',
       { columns: [...CDR_CSV_EXTENDED_COLUMNS] },
     ],
     [
@@ -528,7 +528,7 @@ describe('CDR CSV: options', () => {
       createCdrCsvParser(ctx, { columns: ['src', 'end', 'answer', 'billsec', 'disposition'] }, pseudonymise),
     ).toThrow('CDR CSV options are invalid: columns: must include "start"');
     expect(() => createCdrCsvParser(ctx, { usegmtime: true } as CdrCsvOptionsInput, pseudonymise)).toThrow(
-      'CDR CSV options are invalid: (options): Unrecognized key: "usegmtime"',
+      'CDR CSV options are invalid: unknown key "usegmtime": check the spelling',
     );
   });
 });

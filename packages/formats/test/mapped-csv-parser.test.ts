@@ -139,7 +139,7 @@ describe('mapped CSV: face-to-face ticket export', () => {
       r(7, 'missing_field', 'endedAt (unanswered contact) is empty and there is no waitSeconds value to use instead'),
       // 24 h + 1 s = 86 401 000 ms > the default 86 400 000
       r(8, 'absurd_wait', 'wait 86401000 ms is above maxWaitMs 86400000'),
-      r(9, 'invalid_record', 'CallRecord is invalid: id must look like <source>:<native id>'),
+      r(9, 'invalid_record', 'CallRecord is invalid: id: must look like <source>:<native id> (got "qmatic:T8 x")'),
     ]);
     expect(out.calls.map((c) => [c.id, c.waitMs])).toEqual([['qmatic:T9', 600_000]]);
   });
@@ -241,7 +241,7 @@ describe('mapped CSV: headerless calls by index', () => {
       [3, 'absurd_wait', 'waitSeconds -1 s is outside 0..86400 s (maxWaitMs)'],
       [4, 'invalid_record', 'direction code "X" is not in the source\'s directions (I, O)'],
       [5, 'bad_number', 'version "0" is not a whole number ≥ 1'],
-      [6, 'invalid_record', 'CallRecord is invalid: talkMs must be 0 unless the outcome is answered'],
+      [6, 'invalid_record', 'CallRecord is invalid: talkMs: must be 0 unless the outcome is answered (got 10000)'],
     ]);
     expect(out.calls).toEqual([]);
   });
@@ -336,7 +336,9 @@ describe('mapped CSV: options', () => {
     expect(make({ ...TICKETS, outcomes: {} })).toThrow('outcomes: must map at least one vendor outcome code (got {})');
     expect(make({ ...TICKETS, outcomes: { S: 'served' } })).toThrow('outcomes.S: Invalid option');
     expect(make({ ...TICKETS, delimiter: '||' })).toThrow('delimiter: must be one character');
-    expect(make({ ...TICKETS, colums: {} })).toThrow('Unrecognized key: "colums"');
+    expect(make({ ...TICKETS, colums: {} })).toThrow(
+      'mapped CSV options are invalid: unknown key "colums": check the spelling',
+    );
     expect(
       make({ kind: 'survey', columns: { id: 'a', at: 'b', score: 'c' }, scale: 5, satisfiedAtOrAbove: 6 }),
     ).toThrow('satisfiedAtOrAbove: must be within the scale 1..5 (got 6)');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { assertTimeZone } from '@cdrflow/time';
-import { describeIssue } from './describe-issue';
+import { describeIssue } from '@cdrflow/schema';
 
 /** The local reporting calendar: periods start at local midnight in `zone`. */
 export const CalendarSchema = z

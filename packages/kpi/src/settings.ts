@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssue } from './describe-issue';
+import { describeIssue } from '@cdrflow/schema';
 import { WAIT_BUCKET_BOUNDS_SECONDS, isWaitBucketBound } from './wait-buckets';
 
 /** Queue exits that a site may choose to count as abandoned; ABANDON itself always counts. */

@@ -49,25 +49,25 @@ describe('resolveKpiSettings', () => {
 
   it('names the key, the value and what was expected', () => {
     expect(issuesOf({ serviceLevelSeconds: 25 })).toEqual([
-      'serviceLevelSeconds 25 must be a wait-histogram bound: 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800, 3600',
+      'serviceLevelSeconds: must be a wait-histogram bound: 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800, 3600 (got 25)',
     ]);
     expect(issuesOf({ shortAbandonSeconds: 3 })).toEqual([
-      'shortAbandonSeconds 3 must be 0 (off) or a wait-histogram bound: 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800, 3600',
+      'shortAbandonSeconds: must be 0 (off) or a wait-histogram bound: 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800, 3600 (got 3)',
     ]);
     expect(issuesOf({ waitBasis: 'mean' })).toEqual([
-      'waitBasis "mean" must be "answered" (wait of answered contacts ÷ answered) or "all_queued" (wait of every queued contact ÷ contacts)',
+      'waitBasis: must be "answered" (wait of answered contacts ÷ answered) or "all_queued" (wait of every queued contact ÷ contacts) (got "mean")',
     ]);
     expect(issuesOf({ abandonedExits: ['timeout', 'hangup'] })).toEqual([
-      'abandonedExits.1 "hangup" must be one of timeout, exit_empty, exit_key, withdrawn',
+      'abandonedExits.1: must be one of timeout, exit_empty, exit_key, withdrawn (got "hangup")',
     ]);
     expect(issuesOf({ abandonedExits: ['timeout', 'timeout'] })).toEqual([
-      'abandonedExits ["timeout","timeout"] lists an exit more than once',
+      'abandonedExits: lists an exit more than once (got ["timeout","timeout"])',
     ]);
     expect(issuesOf({ amberTolerancePercent: 150 })).toEqual([
-      'amberTolerancePercent 150 must be a percentage from 0 to 100',
+      'amberTolerancePercent: must be a percentage from 0 to 100 (got 150)',
     ]);
     expect(issuesOf({ targets: { CSU11: '20%' } })).toEqual([
-      'targets.CSU11 "20%" must be a percentage from 0 to 100 (abandoned rate; met when at or below it)',
+      'targets.CSU11: must be a percentage from 0 to 100 (abandoned rate; met when at or below it) (got "20%")',
     ]);
   });
 
@@ -82,8 +82,8 @@ describe('resolveKpiSettings', () => {
 
   it('puts every issue in the error message', () => {
     expect(() => resolveKpiSettings({ serviceLevelSeconds: 25, view: 'queue' })).toThrow(
-      'KPI settings are invalid: serviceLevelSeconds 25 must be a wait-histogram bound: 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800, 3600; ' +
-        'view "queue" must be "per_queue" (each queue counts its own stint) or "caller" (one contact per caller: first queue, summed wait)',
+      'KPI settings are invalid: serviceLevelSeconds: must be a wait-histogram bound: 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800, 3600 (got 25); ' +
+        'view: must be "per_queue" (each queue counts its own stint) or "caller" (one contact per caller: first queue, summed wait) (got "queue")',
     );
   });
 });
@@ -105,10 +105,10 @@ describe('resolveCalendar', () => {
       throw new Error('calendar was accepted');
     };
     expect(issues({ zone: 'Europe/Londres' })).toEqual([
-      'zone "Europe/Londres" is not a time zone this system knows: use an IANA name such as Europe/London',
+      'zone: is not a time zone this system knows: use an IANA name such as Europe/London (got "Europe/Londres")',
     ]);
     expect(issues({ fiscalYearStartMonth: 13 })).toEqual([
-      'fiscalYearStartMonth 13 must be a month number from 1 (January) to 12 (December)',
+      'fiscalYearStartMonth: must be a month number from 1 (January) to 12 (December) (got 13)',
     ]);
     expect(issues({ timezone: 'UTC' })).toEqual(['unknown key "timezone": check the spelling']);
   });

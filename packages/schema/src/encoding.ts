@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { CallRecordV1, type CallRecord } from './call-record';
+import { describeIssue } from './describe-issue';
 import { RejectV1, type Reject } from './reject';
 import { SurveyResponseV1, type SurveyResponse } from './survey-response';
 
@@ -18,14 +19,14 @@ export class RecordInvalidError extends Error {
   }
 }
 
-function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(record)'} ${i.message}`);
-}
-
 function validator<T>(kind: string, schema: z.ZodType<T>): (value: unknown) => T {
   return (value) => {
     const result = schema.safeParse(value);
-    if (!result.success) throw new RecordInvalidError(kind, describeIssues(result.error));
+    if (!result.success)
+      throw new RecordInvalidError(
+        kind,
+        result.error.issues.map((i) => describeIssue(i, value)),
+      );
     return result.data;
   };
 }

@@ -15,3 +15,5 @@ export {
   parseSurveyResponse,
 } from './encoding';
 export type { BusRecord } from './encoding';
+export { describeIssue } from './describe-issue';
+export type { KeysAt } from './describe-issue';

@@ -43,7 +43,7 @@ describe('stable JSON encoding', () => {
     } catch (e: unknown) {
       const message = (e as Error).message;
       expect(message).toContain('waitMs');
-      expect(message).toContain('answeredAt is before arrivedAt');
+      expect(message).toContain(`answeredAt: is before arrivedAt (got ${call.arrivedAt - 1})`);
     }
   });
 

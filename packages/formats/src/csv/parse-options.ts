@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeIssue } from '@cdrflow/schema';
 
 /** A source's parser options are wrong; the message names each key, the value given and what was expected. */
 export class InvalidOptionsError extends Error {
@@ -13,30 +14,12 @@ export class InvalidOptionsError extends Error {
   }
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = input;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return '';
-  const json = JSON.stringify(value);
-  return ` (got ${json.length > 80 ? `${json.slice(0, 77)}...` : json})`;
-}
-
 /** Parses options once at parser creation, so a bad config fails at start and never per row. */
 export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new InvalidOptionsError(
     what,
-    result.error.issues.map((i) => {
-      const key = i.path.length > 0 ? i.path.map(String).join('.') : '(options)';
-      return `${key}: ${i.message}${show(valueAt(input, i.path))}`;
-    }),
+    result.error.issues.map((i) => describeIssue(i, input)),
   );
 }
