@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
@@ -16,40 +15,12 @@ export const repo = join(import.meta.dirname, '..', '..');
 const execFileAsync = promisify(execFile);
 
 /**
- * At most this many CLI processes at once across the whole test file: each
- * costs a chDB start (~1–2 s of CPU), so independent fixtures can overlap
- * without oversubscribing the machine.
- */
-const MAX_PROCESSES = Math.max(2, availableParallelism());
-let running = 0;
-const waiting: Array<() => void> = [];
-
-async function limited<T>(work: () => Promise<T>): Promise<T> {
-  if (running < MAX_PROCESSES) running += 1;
-  else await new Promise<void>((wake) => waiting.push(wake)); // a finishing process hands its slot over
-  try {
-    return await work();
-  } finally {
-    const next = waiting.shift();
-    if (next === undefined) running -= 1;
-    else next();
-  }
-}
-
-/**
- * Starts a scenario at most once and hands back the same promise each time,
- * so a top-level beforeAll can start every fixture at once and each describe
- * awaits its own. A failure surfaces in the describe that awaits it.
+ * Runs a scenario (a sequence of CLI runs over one data folder) at most once,
+ * when first awaited, and hands back the same result to every later caller.
  */
 export function scenario<T>(start: () => Promise<T>): () => Promise<T> {
   let started: Promise<T> | undefined;
-  return () => {
-    if (started === undefined) {
-      started = start();
-      started.catch(() => undefined); // handled where it is awaited
-    }
-    return started;
-  };
+  return () => (started ??= start());
 }
 
 /** Absolute path of a file under fixtures/. */
@@ -121,27 +92,23 @@ export class FixtureCli {
   ) {}
 
   async run(args: string[]): Promise<string> {
-    const t0 = Date.now();
-    const { stdout } = await limited(() =>
-      execFileAsync(
-        process.execPath,
-        ['--import', 'tsx', 'packages/cli/src/main.ts', '--data', this.dataDir, '--config', this.configFile, ...args],
-        {
-          cwd: repo,
-          encoding: 'utf8',
-          // Nothing from the caller's environment may point the CLI elsewhere.
-          env: {
-            ...process.env,
-            CDRFLOW_CALLER_KEY: 'fixtures-ingest-test-key',
-            CDRFLOW_CONFIG: '',
-            CDRFLOW_DATA_DIR: '',
-            CLICKHOUSE_URL: '',
-          },
-          maxBuffer: 16 * 1024 * 1024,
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--import', 'tsx', 'packages/cli/src/main.ts', '--data', this.dataDir, '--config', this.configFile, ...args],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+        // Nothing from the caller's environment may point the CLI elsewhere.
+        env: {
+          ...process.env,
+          CDRFLOW_CALLER_KEY: 'fixtures-ingest-test-key',
+          CDRFLOW_CONFIG: '',
+          CDRFLOW_DATA_DIR: '',
+          CLICKHOUSE_URL: '',
         },
-      ),
+        maxBuffer: 16 * 1024 * 1024,
+      },
     );
-    if (process.env.FXDEBUG) process.stderr.write(`${t0 % 100000} +${Date.now() - t0} ${args[0]} ${this.dataDir}\n`);
     return stdout;
   }
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { TOPICS, topicPartitionKey, type BusConsumer, type MessageBatch, type TopicPartition } from '@cdrflow/bus';
-import { decodeRecord, RecordInvalidError } from '@cdrflow/schema';
+import { decodeRecord, RecordInvalidError, type CallRecord, type SurveyResponse } from '@cdrflow/schema';
 import type { CdrStore, PartitionFlush } from '@cdrflow/store';
 import { IntervalDeltas } from './contributions';
 import { PendingPartition } from './pending';
@@ -157,28 +157,18 @@ export class Aggregator {
     let written = 0;
     const parts: PartitionFlush[] = windows.map((window) => {
       const deltas = new IntervalDeltas();
-      const calls = [];
-      for (const call of window.calls.values()) {
-        const stored = storedCalls.get(call.id);
-        if (stored !== undefined && stored.version >= call.version) {
-          this.stats.dedupeHits += 1;
-          continue;
-        }
-        if (stored !== undefined) deltas.addCall(stored, -1);
+      const calls: CallRecord[] = [];
+      const surveys: SurveyResponse[] = [];
+      this.stats.dedupeHits += keepNewer(window.calls.values(), storedCalls, (call, replaced) => {
+        if (replaced !== undefined) deltas.addCall(replaced, -1);
         deltas.addCall(call, 1);
         calls.push(call);
-      }
-      const surveys = [];
-      for (const survey of window.surveys.values()) {
-        const stored = storedSurveys.get(survey.id);
-        if (stored !== undefined && stored.version >= survey.version) {
-          this.stats.dedupeHits += 1;
-          continue;
-        }
-        if (stored !== undefined) deltas.addSurvey(stored, -1);
+      });
+      this.stats.dedupeHits += keepNewer(window.surveys.values(), storedSurveys, (survey, replaced) => {
+        if (replaced !== undefined) deltas.addSurvey(replaced, -1);
         deltas.addSurvey(survey, 1);
         surveys.push(survey);
-      }
+      });
       this.stats.dedupeHits += window.supersededInWindow;
       written += calls.length + surveys.length;
       return {
@@ -201,4 +191,22 @@ export class Aggregator {
     this.stats.written += written;
     this.log.debug({ partitions: parts.length, written, ms: Date.now() - started }, 'flushed');
   }
+}
+
+/**
+ * Calls `accept` for each held record newer than the stored version of its id
+ * (with the stored one it replaces); returns how many were not newer.
+ */
+function keepNewer<R extends { id: string; version: number }, S extends { version: number }>(
+  held: Iterable<R>,
+  stored: ReadonlyMap<string, S>,
+  accept: (record: R, replaced: S | undefined) => void,
+): number {
+  let hits = 0;
+  for (const record of held) {
+    const previous = stored.get(record.id);
+    if (previous !== undefined && previous.version >= record.version) hits += 1;
+    else accept(record, previous);
+  }
+  return hits;
 }

@@ -30,25 +30,18 @@ export class PendingPartition {
   }
 
   addCall(call: CallRecord): void {
-    this.received += 1;
-    const held = this.calls.get(call.id);
-    if (held !== undefined && held.version >= call.version) {
-      this.supersededInWindow += 1;
-      return;
-    }
-    if (held !== undefined) this.supersededInWindow += 1;
-    this.calls.set(call.id, call);
+    this.keepNewest(this.calls, call);
   }
 
   addSurvey(survey: SurveyResponse): void {
+    this.keepNewest(this.surveys, survey);
+  }
+
+  private keepNewest<R extends { id: string; version: number }>(held: Map<string, R>, record: R): void {
     this.received += 1;
-    const held = this.surveys.get(survey.id);
-    if (held !== undefined && held.version >= survey.version) {
-      this.supersededInWindow += 1;
-      return;
-    }
-    if (held !== undefined) this.supersededInWindow += 1;
-    this.surveys.set(survey.id, survey);
+    const previous = held.get(record.id);
+    if (previous !== undefined) this.supersededInWindow += 1;
+    if (previous === undefined || record.version > previous.version) held.set(record.id, record);
   }
 
   addReject(reject: Reject): void {
