@@ -52,7 +52,7 @@ const queueLogTwoCommands = scenario(async () => {
   const cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', NO_SOURCES));
   const day1 = await cli.ingest([queueLog('day1.log')], 'queue_log', '--source', 'pbx');
   const stateAfterDay1 = JSON.parse(readFileSync(join(dir, 'collector-state.json'), 'utf8')) as {
-    sessions: Record<string, { calls: Array<{ callid: string }> } | undefined>;
+    sessions: Record<string, { calls: Array<{ callid: string; stints: unknown[] }> } | undefined>;
   };
   const afterDay1 = await cli.report('2024-01-01', '2024-01-01', 'queue');
   const day2 = await cli.ingest([queueLog('day2.log')], 'queue_log', '--source', 'pbx');
@@ -202,7 +202,8 @@ describe('fixtures/queue_log day1.log and day2.log in two ingest commands (rotat
     expect(r.day1).toMatchObject({ published: 1, records: 8, rejects: 1 }); // reject: day1:18 duplicate_line
     expect(r.day2).toMatchObject({ published: 1, records: 4, rejects: 1 }); // reject: day2:10 orphan_event
     // c7 entered (day1:27) and connected (day1:28) but is not closed: it is carried in the saved state.
-    expect(r.stateAfterDay1.sessions.pbx?.calls.map((c) => c.callid)).toContain('c7');
+    const c7 = r.stateAfterDay1.sessions.pbx?.calls.find((c) => c.callid === 'c7');
+    expect(c7?.stints).toMatchObject([{ queue: 'sales', enter: { line: 27 }, connect: { line: 28 }, close: null }]);
     expect(group(r.afterDay1, 'phone', 'sales').offered).toBe(4); // c1, c2, c4/2, c5 (c7, c10 are day2's)
     expect(group(r.afterDay1, 'phone', 'housing').offered).toBe(4); // c0, c3, c4, c6 (c9, c11 are day2's)
     expect(r.afterDay1.total.unclosed).toBe(0); // c7 is not given up on: its wait started far inside 4 h
