@@ -179,7 +179,7 @@ addReportOptions(
     const summary = await ingestPlanned(pipeline, planInboxes(config), progress);
     if (summary.published + summary.duplicates > 0) {
       process.stderr.write(
-        `cdrflow: ${summary.published} files ingested (${summary.records} records, ${summary.rejects} rejected rows), ${summary.duplicates} already seen\n`,
+        `cdrflow: ${summary.published} files ingested (${summary.records} records, ${summary.rejects} rejected rows)${summary.duplicates > 0 ? `, ${summary.duplicates} skipped: same content as a file already ingested` : ''}\n`,
       );
     }
     await printReport(config, options, pipeline.store);
