@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { Aggregator, AGGREGATOR_TOPICS } from '@cdrflow/aggregator';
 import { EmbeddedBus, TOPICS, topicSpecs } from '@cdrflow/bus';
 import { encodeRecord, type CallRecord } from '@cdrflow/schema';
-import { CdrStore, MIGRATIONS_DIR } from '@cdrflow/store';
+import { CdrStore, MIGRATIONS_DIR, StoreError } from '@cdrflow/store';
 import { call } from '../support/records';
 import { tempDir } from '../support/temp-dir';
 
@@ -33,12 +33,12 @@ async function publish(bus: EmbeddedBus, calls: CallRecord[]): Promise<void> {
   );
 }
 
-function aggregator(bus: EmbeddedBus, group: string, flushMaxRecords = 1000): Aggregator {
+function aggregator(bus: EmbeddedBus, group: string, flushMaxRecords = 1000, logger = log): Aggregator {
   return new Aggregator(
     store,
     bus.consumer({ groupId: group, topics: AGGREGATOR_TOPICS }),
-    { groupId: group, flushMaxRecords, flushIntervalMs: 60_000 },
-    log,
+    { groupId: group, flushMaxRecords, flushIntervalMs: 60_000, maxRetryDelayMs: 20 },
+    logger,
   );
 }
 
@@ -121,6 +121,38 @@ describe('Aggregator on chDB', () => {
     await two.stop();
     expect(two.stats.dedupeHits).toBe(2);
     expect(await totalsFor('rerun')).toMatchObject({ contacts: 2 });
+    await bus.close();
+  });
+
+  it('holds its records and retries while ClickHouse is unavailable, then writes each once', async () => {
+    const bus = await newBus();
+    await publish(
+      bus,
+      Array.from({ length: 7 }, (_, i) => call({ id: `outage:${i}`, waitMs: 1000 })),
+    );
+    const lines: string[] = [];
+    const recording = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const agg = aggregator(bus, 'g-outage', 3, recording);
+    const writeRows = store.writeRows.bind(store);
+    let failures = 0;
+    store.writeRows = (parts) => {
+      if (failures < 3) {
+        failures += 1;
+        return Promise.reject(new StoreError('write_failed', 'connection refused', true));
+      }
+      return writeRows(parts);
+    };
+    try {
+      await agg.start();
+      await agg.drain();
+      await agg.stop();
+    } finally {
+      store.writeRows = writeRows;
+    }
+    expect(failures).toBe(3);
+    expect(await totalsFor('outage')).toMatchObject({ contacts: 7, waitAllMs: 7000 });
+    expect(lines.filter((l) => l.includes('consumption paused, records held, retrying'))).toHaveLength(3);
+    expect(lines.some((l) => l.includes('ClickHouse is back'))).toBe(true);
     await bus.close();
   });
 });

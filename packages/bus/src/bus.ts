@@ -26,6 +26,14 @@ export interface MessageBatch {
   topic: string;
   partition: number;
   messages: BusMessage[];
+  /**
+   * Tells the group this member is alive while a handler waits (Kafka removes
+   * a member that stays silent past its session timeout, and hands its
+   * partitions to another). Rejects when the group is rebalancing, in which
+   * case the handler must give up the batch without writing. Absent on the
+   * embedded bus, which has no group.
+   */
+  heartbeat?: () => Promise<void>;
 }
 
 export interface TopicPartition {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { TOPICS, topicPartitionKey, type BusConsumer, type MessageBatch, type TopicPartition } from '@cdrflow/bus';
 import { decodeRecord, RecordInvalidError, type CallRecord, type SurveyResponse } from '@cdrflow/schema';
-import type { CdrStore, PartitionFlush } from '@cdrflow/store';
+import { StoreError, type CdrStore, type PartitionFlush } from '@cdrflow/store';
 import { IntervalDeltas } from './contributions';
 import { PendingPartition } from './pending';
 
@@ -11,6 +11,14 @@ export interface AggregatorOptions {
   flushMaxRecords: number;
   /** Flush at least this often while records are held (long-running mode). */
   flushIntervalMs: number;
+  /**
+   * Flush before returning from every batch. Set on Kafka: a partition can be
+   * handed to another member at any rebalance, and nothing may be held for it
+   * then (kafkajs offers no revocation callback to flush in).
+   */
+  flushEveryBatch?: boolean;
+  /** Longest pause between attempts while ClickHouse is unavailable. */
+  maxRetryDelayMs?: number;
 }
 
 export interface AggregatorStats {
@@ -83,6 +91,11 @@ export class Aggregator {
         this.pending.set(key, new PendingPartition(tp.topic, tp.partition, offset));
       }
     }
+    // Partitions handed to another member: whatever was held for them is
+    // dropped unwritten; their new owner reads them again from ClickHouse's offsets.
+    const kept = new Set(assigned.map((tp) => topicPartitionKey(tp)));
+    for (const key of [...this.pending.keys()]) if (!kept.has(key)) this.pending.delete(key);
+    this.heldMessages = [...this.pending.values()].reduce((n, p) => n + p.received, 0);
     this.log.info({ partitions: assigned.length }, 'partitions assigned; resuming from offsets stored in ClickHouse');
     return starts;
   }
@@ -122,13 +135,49 @@ export class Aggregator {
       this.heldMessages += 1;
       this.stats.received += 1;
     }
-    // Backpressure: the consumer awaits this, so a slow store slows consumption.
-    if (this.heldMessages >= this.options.flushMaxRecords) await this.flush();
+    // Backpressure: the consumer awaits this, so a slow or absent store stops consumption.
+    if (this.options.flushEveryBatch === true || this.heldMessages >= this.options.flushMaxRecords) {
+      await this.flushRetrying(batch);
+    }
+  }
+
+  /**
+   * Flushes, and while ClickHouse is unavailable keeps the records held and
+   * tries again with exponential backoff, heartbeating so the group does not
+   * hand the partition away meanwhile. Nothing is acknowledged until written.
+   */
+  private async flushRetrying(batch: MessageBatch): Promise<void> {
+    const maxDelayMs = this.options.maxRetryDelayMs ?? 30_000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.flush();
+        if (attempt > 1) this.log.warn({ attempt }, 'ClickHouse is back; flush written, consumption resumes');
+        return;
+      } catch (e: unknown) {
+        if (!(e instanceof StoreError) || !e.retriable) throw e;
+        const delayMs = Math.min(maxDelayMs, 250 * 2 ** attempt);
+        this.log.warn(
+          { err: e.message, attempt, retryInMs: delayMs, heldMessages: this.heldMessages },
+          'ClickHouse write failed; consumption paused, records held, retrying',
+        );
+        await this.sleepHeartbeating(delayMs, batch);
+      }
+    }
+  }
+
+  private async sleepHeartbeating(delayMs: number, batch: MessageBatch): Promise<void> {
+    const step = 1_000;
+    for (let waited = 0; waited < delayMs; waited += step) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(step, delayMs - waited)));
+      await batch.heartbeat?.();
+    }
   }
 
   /** One flush in flight at a time; a flush requested meanwhile runs after it. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushNow());
+    const run = () => this.flushNow();
+    // A failed flush must not poison the chain: the next one runs regardless.
+    this.flushing = this.flushing.then(run, run);
     return this.flushing;
   }
 
