@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { Collector, type FileOutcome } from '@cdrflow/collector';
+import { Collector, type FileOutcome, type WatchedInbox } from '@cdrflow/collector';
 import type { Config, SourceConfig } from './config';
 
 export interface PlannedFile {
@@ -54,26 +54,7 @@ export async function collectPlanned(collector: Collector, plan: readonly Planne
   return summary;
 }
 
-/**
- * The completion rule of `run --watch`: a file is ready once its size and
- * modification time are unchanged between two scans, so a file the telephony
- * system is still writing is left alone. (An atomic rename into the inbox
- * passes on the next scan; hidden, .tmp and .part names are never read.)
- */
-export class SettledFiles {
-  private readonly seen = new Map<string, string>();
-
-  filter(plan: readonly PlannedFile[]): PlannedFile[] {
-    const ready: PlannedFile[] = [];
-    const present = new Set<string>();
-    for (const file of plan) {
-      present.add(file.path);
-      const stat = statSync(file.path);
-      const signature = `${stat.size}:${stat.mtimeMs}`;
-      if (this.seen.get(file.path) === signature) ready.push(file);
-      else this.seen.set(file.path, signature);
-    }
-    for (const path of this.seen.keys()) if (!present.has(path)) this.seen.delete(path);
-    return ready;
-  }
+/** The configured inboxes as the long-running watcher sees them. */
+export function watchedInboxes(config: Config): WatchedInbox[] {
+  return config.sources.map((s) => ({ source: s.name, inbox: s.inbox, archive: s.archive, completion: s.completion }));
 }

@@ -39,8 +39,18 @@ const QueueLogOptionsSchema = z
   })
   .strict();
 
+const CompletionSchema = z
+  .discriminatedUnion('rule', [
+    z.object({ rule: z.literal('rename') }).strict(),
+    z.object({ rule: z.literal('done_marker') }).strict(),
+    z.object({ rule: z.literal('stable'), stableSeconds: z.number().positive().default(5) }).strict(),
+  ])
+  .prefault({ rule: 'stable' });
+
 const common = {
   name: sourceName,
+  /** When the long-running collector treats a file as complete (`run` without --watch reads what is there). */
+  completion: CompletionSchema,
   /** Folder the telephony system drops exports into; default <dataDir>/inbox/<name>. */
   inbox: z.string().optional(),
   /** Where finished files go; default <dataDir>/archive/<name>. */

@@ -3,11 +3,12 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './config-error';
 import { loadConfig, type Config, type SourceConfig } from './config';
-import { collectPlanned, planInboxes, planPaths, SettledFiles, type PlannedFile } from './collect-inboxes';
+import { collectPlanned, planInboxes, planPaths, watchedInboxes, type PlannedFile } from './collect-inboxes';
 import { progressBar } from './progress';
 import { buildReport, resolvePeriod, type PeriodSelector } from './report';
 import { OUTPUT_FORMATS, renderReport, type OutputFormat } from './render';
 import { createLogger, EmbeddedPipeline, openStore } from './runtime';
+import { InboxWatcher } from '@cdrflow/collector';
 import { ensureSampleExports, SAMPLE_CALLER_KEY, SAMPLE_CONFIG, SAMPLE_DATA_DIR } from './sample';
 import { reportError } from './report-error';
 import { formatRejects } from './rejects';
@@ -182,14 +183,30 @@ addReportOptions(
         `cdrflow: ${summary.published} files ingested (${summary.records} records, ${summary.rejects} rejected rows)${summary.duplicates > 0 ? `, ${summary.duplicates} skipped: same content as a file already ingested` : ''}\n`,
       );
     }
-    await printReport(config, options, pipeline.store);
-    const settled = new SettledFiles();
-    while (options.watch === true) {
-      await new Promise((r) => setTimeout(r, options.interval * 1000));
-      const plan = settled.filter(planInboxes(config));
-      if (plan.length === 0) continue;
-      await ingestPlanned(pipeline, plan, progress);
-      await printReport(config, options, pipeline.store);
+    if ((await pipeline.store.latestArrivalMs()) !== null) await printReport(config, options, pipeline.store);
+    else if (options.watch === true) process.stderr.write('cdrflow: no contacts yet; watching the inboxes\n');
+    else {
+      throw new ConfigError(
+        `no contacts yet: no export files were found in ${config.sources.map((s) => s.inbox).join(', ')}`,
+      );
+    }
+    if (options.watch === true) {
+      const watcher = new InboxWatcher(
+        pipeline.collector,
+        watchedInboxes(config),
+        options.interval * 1000,
+        createLogger(globals().logLevel),
+      );
+      const stop = () => watcher.stop();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      while (!watcher.stopped) {
+        if ((await watcher.scanOnce(Date.now())) > 0) {
+          await pipeline.aggregator.drain();
+          await printReport(config, options, pipeline.store);
+        }
+        await watcher.pause();
+      }
     }
   } finally {
     await pipeline.close();

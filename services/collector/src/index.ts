@@ -4,3 +4,7 @@ export { CollectorState } from './collector-state';
 export type { FinishedFile } from './collector-state';
 export { callerPseudonymiser } from './pseudonymise';
 export type { SourceReader } from './source-reader';
+export { CompletionTracker, markerOf } from './completion-rule';
+export type { CompletionRule } from './completion-rule';
+export { InboxWatcher } from './inbox-watcher';
+export type { WatchedInbox } from './inbox-watcher';
