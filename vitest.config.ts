@@ -19,6 +19,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          // One real Kafka broker for the whole run (or KAFKA_BROKERS if set); tests get it with inject('kafkaBrokers').
+          globalSetup: ['test/support/global-setup.ts'],
           pool: 'forks',
           testTimeout: 120_000,
           hookTimeout: 120_000,

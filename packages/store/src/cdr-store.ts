@@ -78,7 +78,7 @@ export class CdrStore {
   ) {}
 
   static async open(target: StoreTarget, migrationsDir: string): Promise<CdrStore> {
-    const client = connect(target);
+    const client = await connect(target);
     try {
       await client.ping();
     } catch (e: unknown) {

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
@@ -22,7 +21,7 @@ const SETTINGS = {
  * or the engine embedded in-process through chDB's connection hook (same SQL,
  * same code path). chDB allows one data folder per process.
  */
-export function connect(target: StoreTarget): ClickHouseClient {
+export async function connect(target: StoreTarget): Promise<ClickHouseClient> {
   if (target.kind === 'server') {
     return createClient({
       url: target.url,
@@ -33,6 +32,9 @@ export function connect(target: StoreTarget): ClickHouseClient {
     });
   }
   mkdirSync(target.path, { recursive: true });
+  // Loaded only for the embedded engine, so a server deployment can omit
+  // chDB's 570 MB native package (npm ci --omit=optional).
+  const { createChdbConnection } = await import('chdb/connection');
   // chdb bundles its own copy of the client's types; they are the same at run time.
   const connection = createChdbConnection({ path: target.path }) as unknown as ClientConnection;
   return createClient({ connection, clickhouse_settings: SETTINGS });
