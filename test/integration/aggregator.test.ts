@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { Aggregator, AGGREGATOR_TOPICS } from '@cdrflow/aggregator';
-import { EmbeddedBus, TOPICS, topicSpecs } from '@cdrflow/bus';
+import { Aggregator } from '@cdrflow/aggregator';
+import { EmbeddedBus, TOPICS, consumedTopics, topicSpecs } from '@cdrflow/bus';
 import { encodeRecord, type CallRecord } from '@cdrflow/schema';
 import { CdrStore, MIGRATIONS_DIR, StoreError } from '@cdrflow/store';
 import { call } from '../support/records';
@@ -36,7 +36,7 @@ async function publish(bus: EmbeddedBus, calls: CallRecord[]): Promise<void> {
 function aggregator(bus: EmbeddedBus, group: string, flushMaxRecords = 1000, logger = log): Aggregator {
   return new Aggregator(
     store,
-    bus.consumer({ groupId: group, topics: AGGREGATOR_TOPICS }),
+    bus.consumer({ groupId: group, topics: consumedTopics() }),
     { groupId: group, flushMaxRecords, flushIntervalMs: 60_000, maxRetryDelayMs: 20 },
     logger,
   );

@@ -2,8 +2,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { Aggregator, AGGREGATOR_TOPICS } from '@cdrflow/aggregator';
-import { EmbeddedBus, topicSpecs, type BusProducer } from '@cdrflow/bus';
+import { Aggregator } from '@cdrflow/aggregator';
+import { EmbeddedBus, consumedTopics, topicSpecs, type BusProducer } from '@cdrflow/bus';
 import { loadConfig, sourceReader } from '@cdrflow/cli';
 import { Collector, CollectorState, callerPseudonymiser } from '@cdrflow/collector';
 import { CdrStore, MIGRATIONS_DIR } from '@cdrflow/store';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await bus.ensureTopics(topicSpecs(3));
   aggregator = new Aggregator(
     store,
-    bus.consumer({ groupId: 'g', topics: AGGREGATOR_TOPICS }),
+    bus.consumer({ groupId: 'g', topics: consumedTopics() }),
     { groupId: 'g', flushMaxRecords: 10_000, flushIntervalMs: 60_000 },
     log,
   );

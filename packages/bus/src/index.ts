@@ -13,4 +13,9 @@ export type {
 export { BusError } from './bus-error';
 export { EmbeddedBus } from './embedded-bus';
 export { murmur2, partitionFor } from './partitioner';
-export { TOPICS, topicSpecs } from './topics';
+export { TOPICS, consumedTopics, topicNames, topicSpecs } from './topics';
+export type { Topics } from './topics';
+export { KafkaBus, cdrflowPartitioner } from './kafka-bus';
+export { kafkaBusConfigSchema, parseKafkaBusConfig } from './kafka-config';
+export type { KafkaBusConfig, KafkaBusConfigInput } from './kafka-config';
+export type { BusLogger } from './kafka-log';

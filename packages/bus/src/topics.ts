@@ -1,17 +1,36 @@
 import type { TopicSpec } from './bus';
 
-/** The topics of cdrflow v1; infra/kafka/topics.yaml mirrors this list. */
-export const TOPICS = {
-  calls: 'cdrflow.calls.v1',
-  surveys: 'cdrflow.surveys.v1',
-  rejects: 'cdrflow.rejects.v1',
-} as const;
+/** The topics of one cdrflow deployment; infra/kafka/topics.yaml describes them. */
+export interface Topics {
+  calls: string;
+  surveys: string;
+  rejects: string;
+}
 
-export function topicSpecs(partitions: number): TopicSpec[] {
+/**
+ * Topic names under a namespace (default `cdrflow`: `cdrflow.calls.v1`, …).
+ * A namespace lets several deployments, or tests, share one cluster.
+ */
+export function topicNames(namespace = 'cdrflow'): Topics {
+  return {
+    calls: `${namespace}.calls.v1`,
+    surveys: `${namespace}.surveys.v1`,
+    rejects: `${namespace}.rejects.v1`,
+  };
+}
+
+export const TOPICS: Topics = topicNames();
+
+/** Every topic the aggregator consumes. */
+export function consumedTopics(topics: Topics = TOPICS): string[] {
+  return [topics.calls, topics.surveys, topics.rejects];
+}
+
+export function topicSpecs(partitions: number, topics: Topics = TOPICS): TopicSpec[] {
   return [
-    { name: TOPICS.calls, partitions },
-    { name: TOPICS.surveys, partitions },
+    { name: topics.calls, partitions },
+    { name: topics.surveys, partitions },
     // Rejects are few and read in file order by people: one partition keeps that order.
-    { name: TOPICS.rejects, partitions: 1 },
+    { name: topics.rejects, partitions: 1 },
   ];
 }

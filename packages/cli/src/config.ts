@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { kafkaBusConfigSchema } from '@cdrflow/bus';
 import { CdrCsvOptionsSchema, MappedCsvOptionsSchema } from '@cdrflow/formats';
 import { CalendarSchema, KpiSettingsSchema } from '@cdrflow/kpi';
 import { describeIssue } from '@cdrflow/schema';
@@ -78,8 +79,20 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Kafka, for the collector and aggregator services. Without it the
+     * embedded bus is used (`run`, `ingest`: one process).
+     */
+    kafka: kafkaBusConfigSchema.optional(),
     bus: z
-      .object({ partitions: z.number().int().min(1).max(256).default(4) })
+      .object({
+        partitions: z.number().int().min(1).max(256).default(4),
+        /** Topics are <namespace>.calls.v1 etc.; several deployments (or tests) can share a cluster. */
+        topicNamespace: z
+          .string()
+          .regex(/^[a-zA-Z0-9._-]+$/, 'must be letters, digits, ".", "_" or "-"')
+          .default('cdrflow'),
+      })
       .strict()
       .prefault({}),
     reporting: CalendarSchema.prefault({}),
@@ -146,7 +159,13 @@ export const ENV_OVERRIDES = {
   CLICKHOUSE_USER: 'clickhouse.username',
   CLICKHOUSE_PASSWORD: 'clickhouse.password',
   CDRFLOW_CALLER_KEY: 'pseudonymisation.key',
+  /** Comma-separated host:port list. */
+  KAFKA_BROKERS: 'kafka.brokers',
+  CDRFLOW_TOPIC_NAMESPACE: 'bus.topicNamespace',
 } as const;
+
+/** Variables whose value is a comma-separated list. */
+const LIST_VARIABLES = new Set<string>(['KAFKA_BROKERS']);
 
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(raw);
@@ -159,7 +178,12 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
       const next = node[key];
       node = (typeof next === 'object' && next !== null ? next : (node[key] = {})) as Record<string, unknown>;
     }
-    node[keys[keys.length - 1]!] = value;
+    node[keys[keys.length - 1]!] = LIST_VARIABLES.has(variable)
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== '')
+      : value;
   }
   return out;
 }
@@ -213,6 +237,7 @@ export function loadConfig(options: {
   return {
     clickhouse: parsed.clickhouse,
     bus: parsed.bus,
+    kafka: parsed.kafka,
     reporting: parsed.reporting,
     kpi: parsed.kpi,
     collector: parsed.collector,

@@ -11,6 +11,7 @@ import { createLogger, EmbeddedPipeline, openStore } from './runtime';
 import { InboxWatcher } from '@cdrflow/collector';
 import { ensureSampleExports, SAMPLE_CALLER_KEY, SAMPLE_CONFIG, SAMPLE_DATA_DIR } from './sample';
 import { reportError } from './report-error';
+import { runAggregatorService, runCollectorService } from './services';
 import { formatRejects } from './rejects';
 import type { ProgressListener } from '@cdrflow/collector';
 import type { GroupBy } from '@cdrflow/store';
@@ -59,6 +60,12 @@ Examples:
 Configuration reference: README.md, "Configuration". Environment: CDRFLOW_CONFIG, CDRFLOW_DATA_DIR,
 CDRFLOW_CALLER_KEY (HMAC key for caller numbers), CLICKHOUSE_URL (omit for the embedded engine).`,
   );
+
+/** Services log at info unless --log-level says otherwise; interactive commands at warn. */
+function serviceLogger() {
+  const explicit = program.getOptionValueSource('logLevel') !== 'default';
+  return createLogger(explicit ? globals().logLevel : 'info');
+}
 
 function globals(): GlobalOptions {
   return program.opts<GlobalOptions>();
@@ -279,6 +286,25 @@ function ingestSource(
   });
   return adHoc.sources[0] as SourceConfig & { inbox: string; archive: string };
 }
+
+program
+  .command('collector')
+  .description(
+    'run the collector service: watch every configured inbox, publish to Kafka (KAFKA_BROKERS), archive when acknowledged',
+  )
+  .option('--poll-interval <seconds>', 'seconds between inbox scans', positiveInt, 2)
+  .action(async (options: { pollInterval: number }) => {
+    await runCollectorService(load(), serviceLogger(), options.pollInterval * 1000);
+  });
+
+program
+  .command('aggregator')
+  .description(
+    'run an aggregator service: consume from Kafka in a consumer group, write ClickHouse (CLICKHOUSE_URL or embedded)',
+  )
+  .action(async () => {
+    await runAggregatorService(load(), serviceLogger());
+  });
 
 addReportOptions(
   program.command('report').description('print the committee table (and --by breakdowns) from ClickHouse'),

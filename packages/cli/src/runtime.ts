@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { Aggregator, AGGREGATOR_TOPICS } from '@cdrflow/aggregator';
-import { EmbeddedBus, topicSpecs } from '@cdrflow/bus';
+import { Aggregator } from '@cdrflow/aggregator';
+import { EmbeddedBus, consumedTopics, topicNames, topicSpecs } from '@cdrflow/bus';
 import { Collector, CollectorState, callerPseudonymiser, type ProgressListener } from '@cdrflow/collector';
 import { CdrStore, MIGRATIONS_DIR, type StoreTarget } from '@cdrflow/store';
 import type { Config } from './config';
@@ -45,7 +45,7 @@ export class EmbeddedPipeline {
   static async open(config: Config, log: Logger, onProgress?: ProgressListener): Promise<EmbeddedPipeline> {
     const store = await openStore(config);
     const bus = new EmbeddedBus(join(config.dataDir, 'bus'));
-    await bus.ensureTopics(topicSpecs(config.bus.partitions));
+    await bus.ensureTopics(topicSpecs(config.bus.partitions, topicNames(config.bus.topicNamespace)));
     if (config.callerKey === null) {
       throw new ConfigError(
         'no pseudonymisation key: set CDRFLOW_CALLER_KEY (at least 16 characters) so caller numbers are replaced by keyed pseudonyms before they leave the collector',
@@ -57,13 +57,16 @@ export class EmbeddedPipeline {
       bus.producer(),
       readers,
       new CollectorState(join(config.dataDir, 'collector-state.json')),
-      config.collector,
+      { ...config.collector, topics: topicNames(config.bus.topicNamespace) },
       log.child({ service: 'collector' }),
       onProgress,
     );
     const aggregator = new Aggregator(
       store,
-      bus.consumer({ groupId: config.aggregator.groupId, topics: AGGREGATOR_TOPICS }),
+      bus.consumer({
+        groupId: config.aggregator.groupId,
+        topics: consumedTopics(topicNames(config.bus.topicNamespace)),
+      }),
       config.aggregator,
       log.child({ service: 'aggregator' }),
     );

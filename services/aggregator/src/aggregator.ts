@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { TOPICS, topicPartitionKey, type BusConsumer, type MessageBatch, type TopicPartition } from '@cdrflow/bus';
+import { topicPartitionKey, type BusConsumer, type MessageBatch, type TopicPartition } from '@cdrflow/bus';
 import { decodeRecord, RecordInvalidError, type CallRecord, type SurveyResponse } from '@cdrflow/schema';
 import { StoreError, type CdrStore, type PartitionFlush } from '@cdrflow/store';
 import { IntervalDeltas } from './contributions';
@@ -29,8 +29,6 @@ export interface AggregatorStats {
   flushes: number;
   undecodable: number;
 }
-
-export const AGGREGATOR_TOPICS = [TOPICS.calls, TOPICS.surveys, TOPICS.rejects] as const;
 
 /**
  * Consumes canonical records, keeps the newest version of each id, and turns

@@ -1,2 +1,2 @@
-export { Aggregator, AGGREGATOR_TOPICS } from './aggregator';
+export { Aggregator } from './aggregator';
 export type { AggregatorOptions, AggregatorStats } from './aggregator';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
-import { TOPICS, type BusProducer, type OutgoingMessage } from '@cdrflow/bus';
+import { TOPICS, type BusProducer, type OutgoingMessage, type Topics } from '@cdrflow/bus';
 import type { ParseBatch } from '@cdrflow/formats';
 import { encodeRecord } from '@cdrflow/schema';
 import type { CollectorState } from './collector-state';
@@ -13,6 +13,8 @@ export interface CollectorOptions {
   chunkBytes: number;
   /** Records held before they are sent (and awaited) as one batch. */
   publishBatchRecords: number;
+  /** Where records go; default the `cdrflow` namespace. */
+  topics?: Topics;
 }
 
 export type FileOutcome =
@@ -92,7 +94,7 @@ export class Collector {
   private async publishFile(reader: SourceReader, path: string) {
     const bytesTotal = statSync(path).size;
     const parser = reader.openFile(path);
-    const outbox = new Outbox(this.producer, this.options.publishBatchRecords);
+    const outbox = new Outbox(this.producer, this.options.publishBatchRecords, this.options.topics ?? TOPICS);
     let bytesRead = 0;
     for await (const chunk of createReadStream(path, { highWaterMark: this.options.chunkBytes })) {
       const bytes = chunk as Buffer;
@@ -117,6 +119,7 @@ class Outbox {
   constructor(
     private readonly producer: BusProducer,
     private readonly batchRecords: number,
+    private readonly topics: Topics,
   ) {}
 
   async add(batch: ParseBatch): Promise<void> {
@@ -130,9 +133,9 @@ class Outbox {
 
   async flush(): Promise<void> {
     const sends: Array<[string, OutgoingMessage[]]> = [
-      [TOPICS.calls, this.calls],
-      [TOPICS.surveys, this.surveys],
-      [TOPICS.rejects, this.rejectMessages],
+      [this.topics.calls, this.calls],
+      [this.topics.surveys, this.surveys],
+      [this.topics.rejects, this.rejectMessages],
     ];
     this.calls = [];
     this.surveys = [];

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { Aggregator } from '@cdrflow/aggregator';
+import { KafkaBus, consumedTopics, topicNames, topicSpecs, type KafkaBusConfig } from '@cdrflow/bus';
+import { Collector, CollectorState, InboxWatcher, callerPseudonymiser } from '@cdrflow/collector';
+import { watchedInboxes } from './collect-inboxes';
+import type { Config } from './config';
+import { ConfigError } from './config-error';
+import { openStore } from './runtime';
+import { sourceReader } from './source-readers';
+
+function kafkaOf(config: Config, service: string): KafkaBusConfig {
+  if (config.kafka === undefined) {
+    throw new ConfigError(
+      `the ${service} service needs Kafka: set KAFKA_BROKERS (host:port,…) or kafka.brokers in the config. ` +
+        'For one process without Kafka, use `cdrflow run --watch`.',
+    );
+  }
+  return config.kafka;
+}
+
+/** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */
+function shutdownSignal(log: Logger): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string) => {
+      log.info({ signal }, 'shutting down: finishing the work in hand (send again to exit at once)');
+      process.once(signal, () => process.exit(130));
+      resolve(signal);
+    };
+    process.once('SIGTERM', () => on('SIGTERM'));
+    process.once('SIGINT', () => on('SIGINT'));
+  });
+}
+
+/**
+ * `cdrflow collector`: watches every configured inbox and publishes each
+ * complete file to Kafka; a file is archived only after Kafka acknowledged
+ * all its records (acks=all). SIGTERM stops between files.
+ */
+export async function runCollectorService(config: Config, log: Logger, pollIntervalMs: number): Promise<void> {
+  const bus = new KafkaBus(kafkaOf(config, 'collector'), log.child({ component: 'kafka' }));
+  if (config.callerKey === null) {
+    throw new ConfigError('no pseudonymisation key: set CDRFLOW_CALLER_KEY (at least 16 characters)');
+  }
+  if (config.sources.length === 0)
+    throw new ConfigError('no sources are configured: add `sources:` to the config file');
+  try {
+    await bus.ensureTopics(topicSpecs(config.bus.partitions, topicNames(config.bus.topicNamespace)));
+    const pseudonymise = callerPseudonymiser(config.callerKey);
+    const collector = new Collector(
+      bus.producer(),
+      new Map(config.sources.map((s) => [s.name, sourceReader(s, pseudonymise)])),
+      new CollectorState(join(config.dataDir, 'collector-state.json')),
+      { ...config.collector, topics: topicNames(config.bus.topicNamespace) },
+      log,
+    );
+    const watcher = new InboxWatcher(collector, watchedInboxes(config), pollIntervalMs, log);
+    void shutdownSignal(log).then(() => watcher.stop());
+    await watcher.run();
+  } finally {
+    await bus.close();
+  }
+}
+
+/**
+ * `cdrflow aggregator`: one member of the consumer group; any number may run.
+ * Each batch is written to ClickHouse with its offsets before the next is
+ * fetched, so a rebalance never finds records held for a partition.
+ */
+export async function runAggregatorService(config: Config, log: Logger): Promise<void> {
+  const bus = new KafkaBus(kafkaOf(config, 'aggregator'), log.child({ component: 'kafka' }));
+  const store = await openStore(config);
+  try {
+    await bus.ensureTopics(topicSpecs(config.bus.partitions, topicNames(config.bus.topicNamespace)));
+    const aggregator = new Aggregator(
+      store,
+      bus.consumer({
+        groupId: config.aggregator.groupId,
+        topics: consumedTopics(topicNames(config.bus.topicNamespace)),
+      }),
+      { ...config.aggregator, flushEveryBatch: true },
+      log,
+    );
+    const stopping = shutdownSignal(log);
+    await aggregator.start();
+    log.info(
+      { group: config.aggregator.groupId, store: config.clickhouse.url ?? 'embedded chDB' },
+      'aggregator running',
+    );
+    await stopping;
+    await aggregator.stop();
+  } finally {
+    await bus.close();
+    await store.close();
+  }
+}
