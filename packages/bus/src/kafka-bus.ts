@@ -509,14 +509,17 @@ class KafkaBusConsumer implements BusConsumer {
       }, this.config.heartbeatIntervalMs);
       // The handler's own heartbeat: when it rejects (the group is
       // rebalancing) the handler gives the batch up, and that is not a failure.
-      let heartbeatFailure: unknown;
+      const given: { up?: Error } = {};
       const heartbeat = async (): Promise<void> => {
         try {
           await payload.heartbeat();
         } catch (e: unknown) {
-          heartbeatFailure ??= e;
+          given.up ??= e instanceof Error ? e : new Error(String(e));
           throw isRebalancing(e)
-            ? new BusError('rebalancing', `consumer group ${this.groupId} is rebalancing`, { retriable: true, cause: e })
+            ? new BusError('rebalancing', `consumer group ${this.groupId} is rebalancing`, {
+                retriable: true,
+                cause: e,
+              })
             : toBusError(e, `heartbeat of consumer group ${this.groupId}`);
         }
       };
@@ -526,7 +529,7 @@ class KafkaBusConsumer implements BusConsumer {
         // Given up on a failed heartbeat: the batch stays unresolved and the
         // kafkajs error goes back to kafkajs, which rejoins the group (rebalance,
         // unknown member) or fetches the batch again; onAssign then decides.
-        if (heartbeatFailure !== undefined) throw heartbeatFailure;
+        if (given.up !== undefined) throw given.up;
         // Otherwise not skipped and not retried: the consumer stops here, like
         // the EmbeddedBus. Non-retriable, so kafkajs crashes without redelivering.
         const cause = e instanceof Error ? e : new Error(String(e));

@@ -7,6 +7,7 @@ import { watchedInboxes } from './collect-inboxes';
 import type { Config } from './config';
 import { ConfigError } from './config-error';
 import { openStore } from './runtime';
+import type { CdrStore } from '@cdrflow/store';
 import { sourceReader } from './source-readers';
 
 function kafkaOf(config: Config, service: string): KafkaBusConfig {
@@ -70,6 +71,7 @@ export async function runCollectorService(config: Config, log: Logger, pollInter
 export async function runAggregatorService(config: Config, log: Logger): Promise<void> {
   const bus = new KafkaBus(kafkaOf(config, 'aggregator'), log.child({ component: 'kafka' }));
   const store = await openStore(config);
+  injectFault(store);
   try {
     await bus.ensureTopics(topicSpecs(config.bus.partitions, topicNames(config.bus.topicNamespace)));
     const aggregator = new Aggregator(
@@ -93,4 +95,19 @@ export async function runAggregatorService(config: Config, log: Logger): Promise
     await bus.close();
     await store.close();
   }
+}
+
+/**
+ * Crash tests need the process to die at one exact point, which no outside
+ * signal can hit: `CDRFLOW_FAULT=kill-after-rows` makes the aggregator
+ * SIGKILL itself after a flush's rows are written and before its offsets
+ * are (test/integration/kafka-pipeline.test.ts). Unset, it does nothing.
+ */
+function injectFault(store: CdrStore): void {
+  if (process.env.CDRFLOW_FAULT !== 'kill-after-rows') return;
+  const writeRows = store.writeRows.bind(store);
+  store.writeRows = async (parts) => {
+    await writeRows(parts);
+    process.kill(process.pid, 'SIGKILL');
+  };
 }

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+
+const repo = join(import.meta.dirname, '..', '..');
+
+/** A cdrflow command running as its own process, with its output kept for assertions and failures. */
+export interface RunningProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+export function startCdrflow(args: string[], env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
+    cwd: repo,
+    env: { ...process.env, ...env },
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** Polls `condition` until it holds; the error says what was awaited and shows `context()`. */
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  options: { timeoutMs?: number; context?: () => string } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${options.context?.() ?? ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Messages on `topics` not yet handled by `groupId`, from the offsets the
+ * aggregator commits to Kafka as a hint after each flushed batch (ClickHouse
+ * holds the real offsets; this is how a test sees progress from outside).
+ */
+export async function consumerLag(brokers: string[], groupId: string, topics: string[]): Promise<number> {
+  const admin = new Kafka({ brokers, clientId: 'lag-probe', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    let lag = 0;
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const end of ends) {
+        const at = Number(done.find((p) => p.partition === end.partition)?.offset ?? '-1');
+        lag += Number(end.high) - Math.max(at, 0);
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Messages published so far on a topic (sum of high watermarks). */
+export async function publishedCount(brokers: string[], topic: string): Promise<number> {
+  const admin = new Kafka({ brokers, clientId: 'count-probe', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = await admin.listTopics();
+    if (!topics.includes(topic)) return 0;
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
