@@ -7,7 +7,7 @@ const repo = join(import.meta.dirname, '..', '..');
 /** A cdrflow command running as its own process, with its output kept for assertions and failures. */
 export interface RunningProcess {
   child: ChildProcess;
-  output(): string;
+  readonly output: () => string;
   exited: Promise<number | null>;
 }
 
