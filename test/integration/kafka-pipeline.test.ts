@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startKafka } from '../../infra/local/kafka';
 import { kafkaBrokers, uniqueTopicPrefix } from '../support/kafka';
 import { consumerLag, publishedCount, startCdrflow, waitUntil, type RunningProcess } from '../support/services';
 import { tempDir } from '../support/temp-dir';
@@ -258,5 +259,39 @@ describe('collector and aggregator services over a real Kafka broker', () => {
       'queue_log-binary:2 bad_encoding',
       'queue_log-good:61 bad_field_count',
     ]);
+  });
+});
+
+describe('a broker outage', () => {
+  it('the broker stopped for 20 s while both services run: nothing lost, nothing twice', async () => {
+    const broker = await startKafka();
+    try {
+      const d = deployment('kafka-outage', broker.brokers);
+      const aggregator = service(d, 'aggregator');
+      const collector = service(d, 'collector');
+      const before = join(d.dir, 'before');
+      answeredCalls(before, 'o', 1_000);
+      drop(d, before, 'queue_log-1');
+      await waitUntil(() => archived(d).length === 1, 'the first file archived', { context: collector.output });
+      await settled(d, broker.brokers, aggregator, collector);
+
+      await broker.stop();
+      const during = join(d.dir, 'during');
+      answeredCalls(during, 'o', 1_000, 1_001);
+      drop(d, during, 'queue_log-2'); // arrives while the broker is down
+      await new Promise((r) => setTimeout(r, 20_000));
+      expect(archived(d)).toEqual(['queue_log-1']); // not archived: nothing acknowledged it
+      await broker.restart();
+
+      await waitUntil(() => archived(d).length === 2, 'the second file archived after the restart', {
+        timeoutMs: 180_000,
+        context: collector.output,
+      });
+      await settled(d, broker.brokers, aggregator, collector);
+      await stop(collector, aggregator);
+      expect(report(d).total).toMatchObject({ contacts: 2_000, answered: 2_000, avgWaitNumeratorMs: 20_000_000 });
+    } finally {
+      await broker.stop();
+    }
   });
 });

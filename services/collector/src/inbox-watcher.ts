@@ -70,9 +70,17 @@ export class InboxWatcher {
       const ready = this.trackers.get(inbox.source)!.ready(Collector.listFiles(inbox.inbox), nowMs);
       for (const path of ready) {
         if (this.stopping) return published;
-        const outcome = await this.collector.collectFile(inbox.source, path, inbox.archive);
-        if (inbox.completion.rule === 'done_marker') rmSync(markerOf(path), { force: true });
-        if (outcome.status === 'published') published += 1;
+        try {
+          const outcome = await this.collector.collectFile(inbox.source, path, inbox.archive);
+          if (inbox.completion.rule === 'done_marker') rmSync(markerOf(path), { force: true });
+          if (outcome.status === 'published') published += 1;
+        } catch (e: unknown) {
+          // The file stays in the inbox and its source's state is as before it,
+          // so the next scan reads it again from the start (a broker outage,
+          // a full disk). Later files of this source wait, keeping rotation order.
+          this.log.error({ err: e, file: path }, 'file not published; it stays in the inbox and is retried next scan');
+          break;
+        }
       }
     }
     return published;
