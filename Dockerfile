@@ -11,7 +11,7 @@ COPY packages ./packages
 COPY services ./services
 COPY fixtures/sample ./fixtures/sample
 COPY infra/clickhouse ./infra/clickhouse
-RUN npm ci --omit=optional --omit=dev --no-audit --no-fund && npm install --no-save tsx@4.23.15 && npm cache clean --force
+RUN npm ci --omit=optional --omit=dev --no-audit --no-fund && npm cache clean --force
 
 ENV NODE_ENV=production \
     CDRFLOW_CONFIG=/etc/cdrflow/cdrflow.yaml \

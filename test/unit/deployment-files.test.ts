@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ENV_OVERRIDES, loadConfig } from '../../packages/cli/src/config';
+
+/**
+ * No Docker engine runs on the build machines, so docker-compose.yml and the
+ * Dockerfile are checked for what can be checked without one: they parse,
+ * images are pinned, every service's environment is one the config accepts,
+ * and the commands are the README's.
+ */
+const repo = join(import.meta.dirname, '..', '..');
+const read = (file: string) => readFileSync(join(repo, file), 'utf8');
+
+interface ComposeService {
+  image?: string;
+  build?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+}
+const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
+
+/** `${VAR:-default}` and `${VAR:?message}` as compose would resolve them with VAR set to `value`. */
+function interpolate(text: string, value: string): string {
+  return text.replace(/\$\{[A-Z_]+(?::[-?][^}]*)?\}/g, value);
+}
+
+describe('docker-compose.yml', () => {
+  it('pins every image to a version', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.build !== undefined) continue;
+      expect(service.image, name).toMatch(/^[\w./-]+:v?\d[\w.-]*$/);
+    }
+  });
+
+  it('runs the collector and aggregator with the commands and environment the config accepts', () => {
+    const configFile = join(repo, 'infra', 'docker', 'cdrflow.yaml');
+    for (const name of ['collector', 'aggregator']) {
+      const service = compose.services[name]!;
+      expect(service.build).toBe('.');
+      expect(service.command).toEqual([name]);
+      const env = Object.fromEntries(
+        Object.entries(service.environment ?? {}).map(([k, v]) => [
+          k,
+          interpolate(String(v), 'secret-value-0123456789'),
+        ]),
+      );
+      for (const key of Object.keys(env)) {
+        expect([...Object.keys(ENV_OVERRIDES), 'CDRFLOW_CONFIG'], `${name}: ${key}`).toContain(key);
+      }
+      expect(env.CDRFLOW_CONFIG).toBe('/etc/cdrflow/cdrflow.yaml');
+      expect(service.volumes).toContain('./infra/docker/cdrflow.yaml:/etc/cdrflow/cdrflow.yaml:ro');
+      const config = loadConfig({ file: configFile, env });
+      expect(config.kafka?.brokers).toEqual(['kafka:9092']);
+      if (name === 'aggregator') expect(config.clickhouse.url).toBe('http://clickhouse:8123');
+      if (name === 'collector') expect(config.callerKey).toBe('secret-value-0123456789');
+    }
+  });
+
+  it('mounts the inboxes where the config reads them', () => {
+    const config = loadConfig({ file: join(repo, 'infra', 'docker', 'cdrflow.yaml'), env: {} });
+    const mounts = (compose.services.collector!.volumes ?? []).map((v) => v.split(':')[1]!);
+    for (const source of config.sources) {
+      expect(
+        mounts.some((m) => source.inbox.startsWith(m)),
+        source.inbox,
+      ).toBe(true);
+      expect(
+        mounts.some((m) => source.archive.startsWith(m)),
+        source.archive,
+      ).toBe(true);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+
+  it('runs the cdrflow command the README documents, with chDB left out for a server deployment', () => {
+    expect(dockerfile).toMatch(/^FROM node:20\.\d+/m);
+    expect(dockerfile).toContain('ENTRYPOINT ["node", "packages/cli/bin/cdrflow.js"]');
+    expect(dockerfile).toContain('npm ci --omit=optional --omit=dev');
+    const readme = read('README.md');
+    for (const command of ['cdrflow collector', 'cdrflow aggregator', 'cdrflow report']) {
+      expect(readme, command).toContain(command);
+    }
+  });
+
+  it('copies what the services need at run time', () => {
+    for (const path of ['packages', 'services', 'infra/clickhouse', 'package-lock.json']) {
+      expect(dockerfile).toMatch(new RegExp(`COPY [^\\n]*${path.replace('/', '\\/')}`));
+    }
+  });
+});
