@@ -94,3 +94,14 @@ describe('Dockerfile', () => {
     }
   });
 });
+
+describe('infra/kafka/topics.yaml', () => {
+  it('lists exactly the topics the bus creates', async () => {
+    const { topicSpecs } = await import('@cdrflow/bus');
+    const documented = parse(read('infra/kafka/topics.yaml')) as {
+      topics: Array<{ name: string; partitions: unknown }>;
+    };
+    expect(documented.topics.map((t) => t.name)).toEqual(topicSpecs(4).map((t) => t.name));
+    expect(documented.topics.find((t) => t.name.includes('rejects'))?.partitions).toBe(1);
+  });
+});
