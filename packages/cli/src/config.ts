@@ -58,8 +58,24 @@ const common = {
   archive: z.string().optional(),
 };
 
+/** The live queue_log the `collector` service tails (docs/formats.md, "Following a live queue_log"). */
+const FollowSchema = z
+  .object({
+    /** Asterisk's live file, e.g. /var/log/asterisk/queue_log; rotated files are looked for beside it. */
+    path: z.string().min(1),
+    pollIntervalMs: z.number().int().min(100).max(60_000).default(1_000),
+  })
+  .strict();
+
 const SourceSchema = z.discriminatedUnion('format', [
-  z.object({ ...common, format: z.literal('queue_log'), queueLog: QueueLogOptionsSchema.prefault({}) }).strict(),
+  z
+    .object({
+      ...common,
+      format: z.literal('queue_log'),
+      queueLog: QueueLogOptionsSchema.prefault({}),
+      follow: FollowSchema.optional(),
+    })
+    .strict(),
   z.object({ ...common, format: z.literal('queue_log_db'), queueLog: QueueLogOptionsSchema.prefault({}) }).strict(),
   z.object({ ...common, format: z.literal('cdr_csv'), cdr: CdrCsvOptionsSchema.prefault({}) }).strict(),
   z.object({ ...common, format: z.literal('mapped'), mapped: MappedCsvOptionsSchema }).strict(),
@@ -247,6 +263,9 @@ export function loadConfig(options: {
     callerKey,
     sources: parsed.sources.map((s) => ({
       ...s,
+      ...('follow' in s && s.follow !== undefined
+        ? { follow: { ...s.follow, path: resolvePath(baseDir, s.follow.path) } }
+        : {}),
       inbox: s.inbox === undefined ? resolve(dataDir, 'inbox', s.name) : resolvePath(baseDir, s.inbox),
       archive: s.archive === undefined ? resolve(dataDir, 'archive', s.name) : resolvePath(baseDir, s.archive),
     })),

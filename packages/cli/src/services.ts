@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Aggregator } from '@cdrflow/aggregator';
 import { KafkaBus, consumedTopics, topicNames, topicSpecs, type KafkaBusConfig } from '@cdrflow/bus';
-import { Collector, CollectorState, InboxWatcher, callerPseudonymiser } from '@cdrflow/collector';
+import { Collector, CollectorState, InboxWatcher, QueueLogFollower, callerPseudonymiser } from '@cdrflow/collector';
 import { watchedInboxes } from './collect-inboxes';
 import type { Config } from './config';
 import { ConfigError } from './config-error';
@@ -36,7 +36,9 @@ function shutdownSignal(log: Logger): Promise<string> {
 /**
  * `cdrflow collector`: watches every configured inbox and publishes each
  * complete file to Kafka; a file is archived only after Kafka acknowledged
- * all its records (acks=all). SIGTERM stops between files.
+ * all its records (acks=all). Sources with `follow` also tail their live
+ * queue_log, saving the position only after Kafka acknowledged each poll.
+ * SIGTERM stops between files and between polls.
  */
 export async function runCollectorService(config: Config, log: Logger, pollIntervalMs: number): Promise<void> {
   const bus = new KafkaBus(kafkaOf(config, 'collector'), log.child({ component: 'kafka' }));
@@ -48,16 +50,29 @@ export async function runCollectorService(config: Config, log: Logger, pollInter
   try {
     await bus.ensureTopics(topicSpecs(config.bus.partitions, topicNames(config.bus.topicNamespace)));
     const pseudonymise = callerPseudonymiser(config.callerKey);
+    const producer = bus.producer();
+    // One state object for the inbox ledger and every follower: they share one file, written atomically.
+    const state = new CollectorState(join(config.dataDir, 'collector-state.json'));
+    const options = { ...config.collector, topics: topicNames(config.bus.topicNamespace) };
     const collector = new Collector(
-      bus.producer(),
+      producer,
       new Map(config.sources.map((s) => [s.name, sourceReader(s, pseudonymise)])),
-      new CollectorState(join(config.dataDir, 'collector-state.json')),
-      { ...config.collector, topics: topicNames(config.bus.topicNamespace) },
+      state,
+      options,
       log,
     );
     const watcher = new InboxWatcher(collector, watchedInboxes(config), pollIntervalMs, log);
-    void shutdownSignal(log).then(() => watcher.stop());
-    await watcher.run();
+    // A followed source gets its own session (saved with its position in the live file), apart from its inbox's.
+    const followers = config.sources.flatMap((s) =>
+      s.format === 'queue_log' && s.follow !== undefined
+        ? [new QueueLogFollower(producer, sourceReader(s, pseudonymise), state, s.follow, options, log)]
+        : [],
+    );
+    void shutdownSignal(log).then(() => {
+      watcher.stop();
+      for (const follower of followers) follower.stop();
+    });
+    await Promise.all([watcher.run(), ...followers.map((f) => f.run())]);
   } finally {
     await bus.close();
   }

@@ -16,6 +16,8 @@ interface StateFile {
   files: Record<string, FinishedFile>;
   /** Carry-over state per source (queue_log open calls), as of the last finished file. */
   sessions: Record<string, unknown>;
+  /** Per followed source: the live file's position and the session as of it (QueueLogFollower); absent in older files. */
+  follow?: Record<string, unknown>;
 }
 
 /**
@@ -24,7 +26,8 @@ interface StateFile {
  * in one file, atomically (write + rename), after a file's records are all
  * acknowledged: a crash mid-file leaves the state of the previous file, the
  * file is read again from the start, and downstream dedupe by id absorbs
- * what was already published.
+ * what was already published. A followed live queue_log (QueueLogFollower)
+ * keeps its position and session in the same file, saved the same way.
  */
 export class CollectorState {
   private state: StateFile;
@@ -43,12 +46,28 @@ export class CollectorState {
     return this.state.sessions[source];
   }
 
+  /** What a followed source saved last (its position in the live file and the session with it). */
+  followed(source: string): unknown {
+    return this.state.follow?.[source];
+  }
+
   recordFinished(hash: string, file: FinishedFile, sessions: Record<string, unknown>): void {
     this.state = {
+      ...this.state,
       version: 1,
       files: { ...this.state.files, [hash]: file },
       sessions: { ...this.state.sessions, ...sessions },
     };
+    this.write();
+  }
+
+  /** Saves a followed source's position and session together, in the same atomic write as the ledger. */
+  recordFollow(source: string, follow: unknown): void {
+    this.state = { ...this.state, follow: { ...this.state.follow, [source]: follow } };
+    this.write();
+  }
+
+  private write(): void {
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.state));

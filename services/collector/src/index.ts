@@ -8,3 +8,12 @@ export { CompletionTracker, markerOf } from './completion-rule';
 export type { CompletionRule } from './completion-rule';
 export { InboxWatcher } from './inbox-watcher';
 export type { WatchedInbox } from './inbox-watcher';
+export { QueueLogFollower, generationLabel } from './queue-log-follower';
+export type {
+  FollowPosition,
+  FollowState,
+  FollowedFile,
+  PollOutcome,
+  QueueLogFollowerOptions,
+  SkippedBytes,
+} from './queue-log-follower';
