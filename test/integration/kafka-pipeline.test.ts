@@ -1,11 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startKafka } from '../../infra/local/kafka';
-import { kafkaBrokers, uniqueTopicPrefix } from '../support/kafka';
+import {
+  answeredCalls,
+  archived,
+  cdrflowOutput,
+  deployment as newDeployment,
+  drop,
+  report,
+  type Deployment,
+} from '../support/deployment';
+import { kafkaBrokers } from '../support/kafka';
 import { consumerLag, publishedCount, startCdrflow, waitUntil, type RunningProcess } from '../support/services';
-import { tempDir } from '../support/temp-dir';
 
 /**
  * The production path on a real broker: `cdrflow collector` and `cdrflow
@@ -14,59 +21,10 @@ import { tempDir } from '../support/temp-dir';
  * (a namespace), group and folders, and compares final figures with the
  * figures the same exports give on a clean run.
  */
-const repo = join(import.meta.dirname, '..', '..');
-const fixtures = join(repo, 'fixtures', 'queue_log');
-
-interface Deployment {
-  dir: string;
-  env: Record<string, string>;
-  group: string;
-  topics: string[];
-  inbox: string;
-  archive: string;
-}
+const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'queue_log');
 
 function deployment(name: string, brokers = kafkaBrokers()): Deployment {
-  const dir = tempDir(name);
-  const namespace = uniqueTopicPrefix();
-  const group = `${namespace}-aggregator`;
-  writeFileSync(
-    join(dir, 'cdrflow.yaml'),
-    [
-      'dataDir: data',
-      'bus: { partitions: 3 }',
-      `aggregator: { groupId: ${group} }`,
-      'collector: { publishBatchRecords: 1000 }',
-      'sources:',
-      '  - name: pbx',
-      '    format: queue_log',
-      '    inbox: inbox',
-      '    archive: archive',
-      '    completion: { rule: rename }',
-      '',
-    ].join('\n'),
-  );
-  mkdirSync(join(dir, 'inbox'));
-  return {
-    dir,
-    group,
-    topics: [`${namespace}.calls.v1`, `${namespace}.surveys.v1`, `${namespace}.rejects.v1`],
-    inbox: join(dir, 'inbox'),
-    archive: join(dir, 'archive'),
-    env: {
-      KAFKA_BROKERS: brokers.join(','),
-      CDRFLOW_TOPIC_NAMESPACE: namespace,
-      CDRFLOW_CALLER_KEY: 'kafka-pipeline-test-key-0123',
-      CDRFLOW_CONFIG: join(dir, 'cdrflow.yaml'),
-    },
-  };
-}
-
-/** Drops a file the way the rename rule expects: written elsewhere, renamed in. */
-function drop(d: Deployment, from: string, name: string): void {
-  const staging = join(d.dir, `.${name}.tmp`);
-  copyFileSync(from, staging);
-  renameSync(staging, join(d.inbox, name));
+  return newDeployment(name, brokers);
 }
 
 function service(
@@ -85,10 +43,6 @@ async function stop(...processes: RunningProcess[]): Promise<void> {
   for (const p of processes) expect(await p.exited, p.output()).toBe(0);
 }
 
-function archived(d: Deployment): string[] {
-  return existsSync(d.archive) ? readdirSync(d.archive).filter((f) => f !== 'duplicates') : [];
-}
-
 /** The aggregator has flushed everything published (judged from Kafka, while it holds chDB). */
 async function settled(d: Deployment, brokers: string[], ...watch: RunningProcess[]): Promise<void> {
   await waitUntil(async () => (await publishedCount(brokers, d.topics[0]!)) > 0, 'records on the calls topic', {
@@ -97,47 +51,6 @@ async function settled(d: Deployment, brokers: string[], ...watch: RunningProces
   await waitUntil(async () => (await consumerLag(brokers, d.group, d.topics)) === 0, 'the aggregator to catch up', {
     context: () => watch.map((p) => p.output()).join('\n'),
   });
-}
-
-interface Figures {
-  total: { contacts: number; answered: number; abandoned: number; avgWaitNumeratorMs: number; talkSeconds: number };
-  rejects: number;
-}
-
-/** `cdrflow report` over the deployment's ClickHouse, after the aggregator has stopped. */
-function report(d: Deployment): Figures {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'packages/cli/src/main.ts',
-      'report',
-      '--from',
-      '2023-12-01',
-      '--to',
-      '2024-12-31',
-      '--format',
-      'json',
-    ],
-    { cwd: repo, env: { ...process.env, ...d.env }, encoding: 'utf8' },
-  );
-  return JSON.parse(out) as Figures;
-}
-
-/** A queue_log of `count` answered calls `<prefix><n>`, each waiting 10 s and talking 30 s. */
-function answeredCalls(path: string, prefix: string, count: number, fromIndex = 1): void {
-  const base = 1_704_099_600; // 2024-01-01 09:00:00 UTC
-  const lines: string[] = [];
-  for (let n = fromIndex; n < fromIndex + count; n++) {
-    const t = base + n;
-    lines.push(
-      `${t}|${prefix}${n}|sales|NONE|ENTERQUEUE||0163296${String(n % 10000).padStart(4, '0')}|1`,
-      `${t + 10}|${prefix}${n}|sales|SIP/2001|CONNECT|10|${prefix}${n}.b|2`,
-      `${t + 40}|${prefix}${n}|sales|SIP/2001|COMPLETECALLER|10|30|1`,
-    );
-  }
-  writeFileSync(path, lines.join('\n') + '\n');
 }
 
 describe('collector and aggregator services over a real Kafka broker', () => {
@@ -247,13 +160,9 @@ describe('collector and aggregator services over a real Kafka broker', () => {
     await settled(d, kafkaBrokers(), aggregator, collector);
     await stop(collector, aggregator);
     expect(report(d)).toMatchObject({ total: { contacts: 20 }, rejects: 3 });
-    const listing = JSON.parse(
-      execFileSync(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'rejects', '--format', 'json'], {
-        cwd: repo,
-        env: { ...process.env, ...d.env },
-        encoding: 'utf8',
-      }),
-    ) as { rows: Array<{ file: string; line: number; reason: string }> };
+    const listing = JSON.parse(cdrflowOutput(d, ['rejects', '--format', 'json'])) as {
+      rows: Array<{ file: string; line: number; reason: string }>;
+    };
     expect(listing.rows.map((r) => `${r.file.split('/').pop()}:${r.line} ${r.reason}`).sort()).toEqual([
       'queue_log-binary:1 bad_encoding',
       'queue_log-binary:2 bad_encoding',

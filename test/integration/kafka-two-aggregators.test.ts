@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { createClient } from '@clickhouse/client';
 import { startChdbHttpProcess } from '../support/chdb-http';
-import { kafkaBrokers, uniqueTopicPrefix } from '../support/kafka';
+import { answeredCalls, archived, deployment, drop, report } from '../support/deployment';
+import { kafkaBrokers } from '../support/kafka';
 import { consumerLag, publishedCount, startCdrflow, waitUntil, type RunningProcess } from '../support/services';
 import { tempDir } from '../support/temp-dir';
 
@@ -15,23 +14,7 @@ import { tempDir } from '../support/temp-dir';
  * (infra/local/chdb-http.ts) in its own process, reached via CLICKHOUSE_URL
  * exactly as a ClickHouse server would be.
  */
-const repo = join(import.meta.dirname, '..', '..');
 const CALLS = 30_000;
-
-/** A queue_log of `count` answered calls `<prefix><n>`, each waiting 10 s and talking 30 s. */
-function answeredCalls(path: string, prefix: string, count: number): void {
-  const base = 1_704_099_600; // 2024-01-01 09:00:00 UTC
-  const lines: string[] = [];
-  for (let n = 1; n <= count; n++) {
-    const t = base + n;
-    lines.push(
-      `${t}|${prefix}${n}|sales|NONE|ENTERQUEUE||0163296${String(n % 10000).padStart(4, '0')}|1`,
-      `${t + 10}|${prefix}${n}|sales|SIP/2001|CONNECT|10|${prefix}${n}.b|2`,
-      `${t + 40}|${prefix}${n}|sales|SIP/2001|COMPLETECALLER|10|30|1`,
-    );
-  }
-  writeFileSync(path, lines.join('\n') + '\n');
-}
 
 async function groupMembers(brokers: string[], groupId: string): Promise<number> {
   const admin = new Kafka({ brokers, clientId: 'group-probe', logLevel: logLevel.NOTHING }).admin();
@@ -48,40 +31,17 @@ async function groupMembers(brokers: string[], groupId: string): Promise<number>
 describe('two aggregators in one consumer group over one ClickHouse', () => {
   it('kill -9 of one aggregator mid-stream: the other takes over its partitions and every call counts exactly once', async () => {
     const brokers = kafkaBrokers();
-    const dir = tempDir('kafka-two-aggregators');
-    const namespace = uniqueTopicPrefix();
-    const group = `${namespace}-aggregator`;
-    const topics = [`${namespace}.calls.v1`, `${namespace}.surveys.v1`, `${namespace}.rejects.v1`];
-    writeFileSync(
-      join(dir, 'cdrflow.yaml'),
-      [
-        'dataDir: data',
-        'bus: { partitions: 3 }',
-        // small flushes so progress shows in steps; a dead member is dropped after 10 s, not 30
-        `aggregator: { groupId: ${group}, flushMaxRecords: 2000, flushIntervalMs: 1000 }`,
+    const tmp = tempDir('kafka-two-aggregators-engine');
+    const shim = await startChdbHttpProcess(join(tmp, 'chdb'));
+    const d = deployment('kafka-two-aggregators', brokers, {
+      // small flushes so progress shows in steps; a dead member is dropped after 10 s, not 30
+      configLines: [
+        'aggregator: { groupId: $GROUP, flushMaxRecords: 2000, flushIntervalMs: 1000 }',
         'kafka: { sessionTimeoutMs: 10000, heartbeatIntervalMs: 1000 }',
-        'collector: { publishBatchRecords: 1000 }',
-        'sources:',
-        '  - name: pbx',
-        '    format: queue_log',
-        '    inbox: inbox',
-        '    archive: archive',
-        '    completion: { rule: rename }',
-        '',
-      ].join('\n'),
-    );
-    mkdirSync(join(dir, 'inbox'));
-    const archive = join(dir, 'archive');
-    const archived = () => (existsSync(archive) ? readdirSync(archive).filter((f) => f !== 'duplicates') : []);
-
-    const shim = await startChdbHttpProcess(join(dir, 'chdb'));
-    const env = {
-      KAFKA_BROKERS: brokers.join(','),
-      CDRFLOW_TOPIC_NAMESPACE: namespace,
-      CDRFLOW_CALLER_KEY: 'kafka-two-aggregators-key-0123',
-      CDRFLOW_CONFIG: join(dir, 'cdrflow.yaml'),
-      CLICKHOUSE_URL: shim.url,
-    };
+      ],
+      env: { CLICKHOUSE_URL: shim.url },
+    });
+    const { group, topics, env } = d;
     const running: RunningProcess[] = [];
     const start = (args: string[]) => {
       const p = startCdrflow(args, env);
@@ -96,12 +56,10 @@ describe('two aggregators in one consumer group over one ClickHouse', () => {
         context,
       });
 
-      const file = join(dir, 'calls');
+      const file = join(d.dir, 'calls');
       answeredCalls(file, 'c', CALLS);
       const collector = start(['collector', '--poll-interval', '1']);
-      const staging = join(dir, '.queue_log-big.tmp');
-      copyFileSync(file, staging);
-      renameSync(staging, join(dir, 'inbox', 'queue_log-big'));
+      drop(d, file, 'queue_log-big');
 
       // mid-stream: the aggregators have flushed some calls, and more are still on their way
       let handled = 0;
@@ -119,7 +77,7 @@ describe('two aggregators in one consumer group over one ClickHouse', () => {
       const lagAtKill = await consumerLag(brokers, group, topics);
       expect(lagAtKill, `work left when the aggregator died (${handled} calls handled)`).toBeGreaterThan(0);
 
-      await waitUntil(() => archived().length === 1, 'the file archived', { context });
+      await waitUntil(() => archived(d).length === 1, 'the file archived', { context });
       await waitUntil(async () => (await groupMembers(brokers, group)) === 1, 'the group down to the survivor', {
         context,
       });
@@ -131,23 +89,7 @@ describe('two aggregators in one consumer group over one ClickHouse', () => {
       for (const p of [collector, survivor]) p.child.kill('SIGTERM');
       for (const p of [collector, survivor]) expect(await p.exited, p.output()).toBe(0);
 
-      const out = execFileSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'packages/cli/src/main.ts',
-          'report',
-          '--from',
-          '2023-12-01',
-          '--to',
-          '2024-12-31',
-          '--format',
-          'json',
-        ],
-        { cwd: repo, env: { ...process.env, ...env }, encoding: 'utf8' },
-      );
-      expect((JSON.parse(out) as { total: unknown }).total).toMatchObject({
+      expect(report(d).total).toMatchObject({
         contacts: CALLS,
         answered: CALLS,
         avgWaitNumeratorMs: CALLS * 10_000,
