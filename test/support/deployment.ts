@@ -54,6 +54,8 @@ export function deployment(
       CDRFLOW_TOPIC_NAMESPACE: namespace,
       CDRFLOW_CALLER_KEY: `${name}-test-key-0123456789`,
       CDRFLOW_CONFIG: join(dir, 'cdrflow.yaml'),
+      // Several services of several tests share this host: each takes a free metrics port (logged).
+      CDRFLOW_METRICS_PORT: '0',
       ...options.env,
     },
   };

@@ -142,6 +142,17 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Prometheus metrics and health endpoints of the collector and aggregator services. */
+    metrics: z
+      .object({
+        /** 0 picks a free port (the service logs the one bound). */
+        port: z.number().int().min(0).max(65_535).default(9464),
+        host: z.string().min(1).default('0.0.0.0'),
+        /** Distinct queue (and service) label values before the rest are reported as `other`. */
+        maxQueueLabels: z.number().int().min(1).max(10_000).default(50),
+      })
+      .strict()
+      .prefault({}),
     sources: z.array(SourceSchema).default([]),
   })
   .strict()
@@ -178,10 +189,13 @@ export const ENV_OVERRIDES = {
   /** Comma-separated host:port list. */
   KAFKA_BROKERS: 'kafka.brokers',
   CDRFLOW_TOPIC_NAMESPACE: 'bus.topicNamespace',
+  CDRFLOW_METRICS_PORT: 'metrics.port',
 } as const;
 
 /** Variables whose value is a comma-separated list. */
 const LIST_VARIABLES = new Set<string>(['KAFKA_BROKERS']);
+/** Variables whose value is a number; anything else becomes NaN, which validation reports. */
+const NUMBER_VARIABLES = new Set<string>(['CDRFLOW_METRICS_PORT']);
 
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(raw);
@@ -199,7 +213,9 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
           .split(',')
           .map((v) => v.trim())
           .filter((v) => v !== '')
-      : value;
+      : NUMBER_VARIABLES.has(variable)
+        ? Number(value.trim())
+        : value;
   }
   return out;
 }
@@ -258,6 +274,7 @@ export function loadConfig(options: {
     kpi: parsed.kpi,
     collector: parsed.collector,
     aggregator: parsed.aggregator,
+    metrics: parsed.metrics,
     file: options.file === null ? null : resolve(options.file),
     dataDir,
     callerKey,

@@ -11,6 +11,7 @@ import { createLogger, EmbeddedPipeline, openStore } from './runtime';
 import { InboxWatcher } from '@cdrflow/collector';
 import { ensureSampleExports, SAMPLE_CALLER_KEY, SAMPLE_CONFIG, SAMPLE_DATA_DIR } from './sample';
 import { reportError } from './report-error';
+import { callHandlingRules, DEFAULT_ALERT_RULE_OPTIONS } from './alert-rules';
 import { runAggregatorService, runCollectorService } from './services';
 import { formatRejects } from './rejects';
 import type { ProgressListener } from '@cdrflow/collector';
@@ -336,6 +337,16 @@ program
     } finally {
       await store.close();
     }
+  });
+
+program
+  .command('alert-rules')
+  .description('print the Prometheus call-handling alert rules generated from the KPI catalogue and kpi.targets')
+  .option('--window <range>', 'PromQL range the averages are taken over', DEFAULT_ALERT_RULE_OPTIONS.window)
+  .option('--for <duration>', 'how long a breach must last before the alert fires', DEFAULT_ALERT_RULE_OPTIONS.for)
+  .action((options: { window: string; for: string }) => {
+    const config = load();
+    process.stdout.write(callHandlingRules(config.kpi, { ...DEFAULT_ALERT_RULE_OPTIONS, ...options }));
   });
 
 program

@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { Aggregator } from '@cdrflow/aggregator';
 import { KafkaBus, consumedTopics, topicNames, topicSpecs, type KafkaBusConfig } from '@cdrflow/bus';
 import { Collector, CollectorState, InboxWatcher, QueueLogFollower, callerPseudonymiser } from '@cdrflow/collector';
+import { AggregatorMetrics } from './aggregator-metrics';
 import { watchedInboxes } from './collect-inboxes';
+import { CollectorMetrics } from './collector-metrics';
 import type { Config } from './config';
 import { ConfigError } from './config-error';
+import { startMetricsServer, type MetricsServer, type Readiness } from './metrics-server';
 import { openStore } from './runtime';
 import type { CdrStore } from '@cdrflow/store';
 import { sourceReader } from './source-readers';
@@ -18,6 +22,30 @@ function kafkaOf(config: Config, service: string): KafkaBusConfig {
     );
   }
   return config.kafka;
+}
+
+/** Serves /metrics, /healthz and /readyz on the configured address, before the service connects anywhere. */
+function serveMetrics(
+  config: Config,
+  log: Logger,
+  metrics: { registry: Registry; readiness(): Readiness },
+): Promise<MetricsServer> {
+  return startMetricsServer({
+    host: config.metrics.host,
+    port: config.metrics.port,
+    registry: metrics.registry,
+    readiness: () => metrics.readiness(),
+    log: log.child({ component: 'metrics' }),
+  }).catch((e: unknown) => {
+    // Every service defaults to 9464, so a second one on the same host is the likely cause: say how to fix it.
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(
+        `the metrics port ${config.metrics.host}:${config.metrics.port} is in use (another cdrflow service on this host?): ` +
+          'give each service its own with CDRFLOW_METRICS_PORT or metrics.port (0 picks a free port and logs it)',
+      );
+    }
+    throw e;
+  });
 }
 
 /** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */
@@ -47,8 +75,11 @@ export async function runCollectorService(config: Config, log: Logger, pollInter
   }
   if (config.sources.length === 0)
     throw new ConfigError('no sources are configured: add `sources:` to the config file');
+  const metrics = new CollectorMetrics();
+  const server = await serveMetrics(config, log, metrics);
   try {
     await bus.ensureTopics(topicSpecs(config.bus.partitions, topicNames(config.bus.topicNamespace)));
+    metrics.connected();
     const pseudonymise = callerPseudonymiser(config.callerKey);
     const producer = bus.producer();
     // One state object for the inbox ledger and every follower: they share one file, written atomically.
@@ -60,12 +91,14 @@ export async function runCollectorService(config: Config, log: Logger, pollInter
       state,
       options,
       log,
+      undefined,
+      metrics,
     );
     const watcher = new InboxWatcher(collector, watchedInboxes(config), pollIntervalMs, log);
     // A followed source gets its own session (saved with its position in the live file), apart from its inbox's.
     const followers = config.sources.flatMap((s) =>
       s.format === 'queue_log' && s.follow !== undefined
-        ? [new QueueLogFollower(producer, sourceReader(s, pseudonymise), state, s.follow, options, log)]
+        ? [new QueueLogFollower(producer, sourceReader(s, pseudonymise), state, s.follow, options, log, metrics)]
         : [],
     );
     void shutdownSignal(log).then(() => {
@@ -75,6 +108,7 @@ export async function runCollectorService(config: Config, log: Logger, pollInter
     await Promise.all([watcher.run(), ...followers.map((f) => f.run())]);
   } finally {
     await bus.close();
+    await server.close();
   }
 }
 
@@ -87,7 +121,13 @@ export async function runAggregatorService(config: Config, log: Logger): Promise
   const bus = new KafkaBus(kafkaOf(config, 'aggregator'), log.child({ component: 'kafka' }));
   const store = await openStore(config);
   injectFault(store);
+  const metrics = new AggregatorMetrics({
+    maxQueueLabels: config.metrics.maxQueueLabels,
+    serviceLevelSeconds: config.kpi.serviceLevelSeconds,
+  });
+  let server: MetricsServer | undefined;
   try {
+    server = await serveMetrics(config, log, metrics);
     await bus.ensureTopics(topicSpecs(config.bus.partitions, topicNames(config.bus.topicNamespace)));
     const aggregator = new Aggregator(
       store,
@@ -97,9 +137,12 @@ export async function runAggregatorService(config: Config, log: Logger): Promise
       }),
       { ...config.aggregator, flushEveryBatch: true },
       log,
+      metrics,
     );
+    metrics.attach(aggregator.stats);
     const stopping = shutdownSignal(log);
     await aggregator.start();
+    metrics.consumingStarted();
     log.info(
       { group: config.aggregator.groupId, store: config.clickhouse.url ?? 'embedded chDB' },
       'aggregator running',
@@ -109,6 +152,7 @@ export async function runAggregatorService(config: Config, log: Logger): Promise
   } finally {
     await bus.close();
     await store.close();
+    await server?.close();
   }
 }
 

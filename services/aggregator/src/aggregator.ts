@@ -30,6 +30,26 @@ export interface AggregatorStats {
   undecodable: number;
 }
 
+/** One successful flush, as observers see it. */
+export interface FlushDone {
+  /** What was written: rows, retractions (in the interval deltas) and offsets. */
+  parts: readonly PartitionFlush[];
+  durationMs: number;
+  /** Rows written: calls, surveys and rejects. */
+  rows: number;
+}
+
+/**
+ * Optional observer of the aggregator's flushes, so metrics stay outside the
+ * write path and the embedded `run` needs none. An observer must not throw
+ * (errors are logged and ignored). Counts kept in `stats` are read there.
+ */
+export interface AggregatorListener {
+  onFlush?(flush: FlushDone): void;
+  /** A flush failed; its records are held and written again later. */
+  onFlushFailed?(error: unknown): void;
+}
+
 /**
  * Consumes canonical records, keeps the newest version of each id, and turns
  * them into interval_stats deltas written together with the offsets they
@@ -49,7 +69,18 @@ export class Aggregator {
     private readonly consumer: BusConsumer,
     private readonly options: AggregatorOptions,
     private readonly log: Logger,
+    private readonly listener?: AggregatorListener,
   ) {}
+
+  /** Calls the observer without letting a fault in it break a flush. */
+  private notify(call: (listener: AggregatorListener) => void): void {
+    if (this.listener === undefined) return;
+    try {
+      call(this.listener);
+    } catch (e: unknown) {
+      this.log.error({ err: e }, 'aggregator listener failed; ignored');
+    }
+  }
 
   async start(): Promise<void> {
     await this.consumer.start({
@@ -189,6 +220,7 @@ export class Aggregator {
     } catch (e: unknown) {
       live.forEach((p, i) => p.restore(windows[i]!));
       this.heldMessages += held;
+      this.notify((l) => l.onFlushFailed?.(e));
       throw e;
     }
     live.forEach((p, i) => (p.committedOffset = Math.max(p.committedOffset, windows[i]!.nextOffset)));
@@ -236,7 +268,10 @@ export class Aggregator {
     await this.store.commitOffsets(parts);
     this.stats.flushes += 1;
     this.stats.written += written;
-    this.log.debug({ partitions: parts.length, written, ms: Date.now() - started }, 'flushed');
+    const durationMs = Date.now() - started;
+    const rows = written + parts.reduce((n, p) => n + p.rejects.length, 0);
+    this.notify((l) => l.onFlush?.({ parts, durationMs, rows }));
+    this.log.debug({ partitions: parts.length, written, ms: durationMs }, 'flushed');
   }
 }
 

@@ -1,2 +1,3 @@
 export { Aggregator } from './aggregator';
-export type { AggregatorOptions, AggregatorStats } from './aggregator';
+export { IntervalDeltas } from './contributions';
+export type { AggregatorListener, AggregatorOptions, AggregatorStats, FlushDone } from './aggregator';

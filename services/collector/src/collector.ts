@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { TOPICS, type BusProducer, type Topics } from '@cdrflow/bus';
 import type { CollectorState } from './collector-state';
-import { Outbox } from './outbox';
+import { Outbox, type PublishedCounts } from './outbox';
 import type { SourceReader } from './source-reader';
 
 export interface CollectorOptions {
@@ -22,6 +22,45 @@ export type FileOutcome =
 
 export interface ProgressListener {
   (event: { file: string; bytesRead: number; bytesTotal: number }): void;
+}
+
+/** What became of one file, for observers such as the service's metrics. */
+export interface FileDone {
+  source: string;
+  file: string;
+  /** `failed`: nothing was recorded as finished; the file stays where it is and is read again. */
+  status: 'published' | 'duplicate' | 'failed';
+  /** Bytes parsed, including those of a failed attempt (hashing is not counted). */
+  bytesRead: number;
+  /** Acknowledged by the bus; for a failed file, what was sent before the failure is not known per kind, so zeros. */
+  published: PublishedCounts;
+}
+
+/**
+ * Optional observer of the collector's work. Kept as a callback interface so
+ * the collector does not depend on a metrics library and the embedded `run`
+ * path needs none; an observer must not throw (errors are logged and ignored).
+ */
+export interface CollectorListener {
+  onFileDone?(event: FileDone): void;
+  /** One poll of a followed live queue_log (QueueLogFollower): `failed` polls are read again. */
+  onPollDone?(event: {
+    source: string;
+    status: 'published' | 'failed';
+    bytesRead: number;
+    published: PublishedCounts;
+  }): void;
+}
+
+export const NOTHING_PUBLISHED: PublishedCounts = { calls: 0, surveys: 0, rejectsByReason: new Map() };
+
+/** Calls an observer without letting a fault in it break collection. */
+export function notify(log: Logger, call: () => void): void {
+  try {
+    call();
+  } catch (e: unknown) {
+    log.error({ err: e }, 'collector listener failed; ignored');
+  }
 }
 
 /** Names the collector never treats as a finished export: hidden, temporary or partial files. */
@@ -43,6 +82,7 @@ export class Collector {
     private readonly options: CollectorOptions,
     private readonly log: Logger,
     private readonly onProgress?: ProgressListener,
+    private readonly listener?: CollectorListener,
   ) {
     for (const reader of readers.values()) {
       const saved = state.session(reader.name);
@@ -60,6 +100,25 @@ export class Collector {
 
   /** Publishes one file; `archiveDir` set → the file is moved there once finished. */
   async collectFile(sourceName: string, path: string, archiveDir?: string): Promise<FileOutcome> {
+    const progress = { bytesRead: 0, published: NOTHING_PUBLISHED };
+    const report = (status: FileDone['status']) =>
+      notify(this.log, () => this.listener?.onFileDone?.({ source: sourceName, file: path, status, ...progress }));
+    try {
+      const outcome = await this.collect(sourceName, path, progress, archiveDir);
+      report(outcome.status);
+      return outcome;
+    } catch (e: unknown) {
+      report('failed');
+      throw e;
+    }
+  }
+
+  private async collect(
+    sourceName: string,
+    path: string,
+    progress: { bytesRead: number; published: PublishedCounts },
+    archiveDir: string | undefined,
+  ): Promise<FileOutcome> {
     const reader = this.readers.get(sourceName);
     if (reader === undefined) throw new Error(`no source named ${sourceName} is configured`);
     const hash = await hashFile(path);
@@ -75,13 +134,14 @@ export class Collector {
     }
     const before = reader.snapshot();
     try {
-      const { records, rejects, bytes } = await this.publishFile(reader, path);
+      const { records, rejects, bytes, published } = await this.publishFile(reader, path, progress);
       this.state.recordFinished(
         hash,
         { source: sourceName, name: path, bytes, records, rejects, finishedAt: new Date().toISOString() },
         { [sourceName]: reader.snapshot() },
       );
       if (archiveDir !== undefined) moveInto(path, archiveDir, hash);
+      progress.published = published;
       this.log.info({ file: path, records, rejects }, 'file published');
       return { status: 'published', file: path, records, rejects, bytes };
     } catch (e: unknown) {
@@ -90,7 +150,7 @@ export class Collector {
     }
   }
 
-  private async publishFile(reader: SourceReader, path: string) {
+  private async publishFile(reader: SourceReader, path: string, progress: { bytesRead: number }) {
     const bytesTotal = statSync(path).size;
     const parser = reader.openFile(path);
     const outbox = new Outbox(this.producer, this.options.publishBatchRecords, this.options.topics ?? TOPICS);
@@ -98,12 +158,13 @@ export class Collector {
     for await (const chunk of createReadStream(path, { highWaterMark: this.options.chunkBytes })) {
       const bytes = chunk as Buffer;
       bytesRead += bytes.length;
+      progress.bytesRead = bytesRead;
       await outbox.add(parser.push(bytes));
       this.onProgress?.({ file: path, bytesRead, bytesTotal });
     }
     await outbox.add(parser.end());
     await outbox.flush();
-    return { records: outbox.records, rejects: outbox.rejects, bytes: bytesTotal };
+    return { records: outbox.records, rejects: outbox.rejects, bytes: bytesTotal, published: outbox.published() };
   }
 }
 

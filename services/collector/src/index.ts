@@ -1,5 +1,6 @@
 export { Collector, isCandidateFile } from './collector';
-export type { CollectorOptions, FileOutcome, ProgressListener } from './collector';
+export type { CollectorListener, CollectorOptions, FileDone, FileOutcome, ProgressListener } from './collector';
+export type { PublishedCounts } from './outbox';
 export { CollectorState } from './collector-state';
 export type { FinishedFile } from './collector-state';
 export { callerPseudonymiser } from './pseudonymise';

@@ -2,6 +2,13 @@ import type { BusProducer, OutgoingMessage, Topics } from '@cdrflow/bus';
 import type { ParseBatch } from '@cdrflow/formats';
 import { encodeRecord } from '@cdrflow/schema';
 
+/** Records acknowledged by the bus, by kind; rejects by reason. */
+export interface PublishedCounts {
+  calls: number;
+  surveys: number;
+  rejectsByReason: ReadonlyMap<string, number>;
+}
+
 /** Batches encoded messages per topic and sends them, awaiting each acknowledgement. */
 export class Outbox {
   private calls: OutgoingMessage[] = [];
@@ -9,6 +16,10 @@ export class Outbox {
   private rejectMessages: OutgoingMessage[] = [];
   records = 0;
   rejects = 0;
+  /** Per kind and per reject reason, for the service's metrics (records = calls + surveys). */
+  callCount = 0;
+  surveyCount = 0;
+  readonly rejectsByReason = new Map<string, number>();
 
   constructor(
     private readonly producer: BusProducer,
@@ -22,7 +33,15 @@ export class Outbox {
     for (const r of batch.rejects) this.rejectMessages.push({ key: `${r.source}:${r.file}`, value: encodeRecord(r) });
     this.records += batch.calls.length + batch.surveys.length;
     this.rejects += batch.rejects.length;
+    this.callCount += batch.calls.length;
+    this.surveyCount += batch.surveys.length;
+    for (const r of batch.rejects) this.rejectsByReason.set(r.reason, (this.rejectsByReason.get(r.reason) ?? 0) + 1);
     if (this.calls.length + this.surveys.length + this.rejectMessages.length >= this.batchRecords) await this.flush();
+  }
+
+  /** What this outbox sent, once flushed. */
+  published(): PublishedCounts {
+    return { calls: this.callCount, surveys: this.surveyCount, rejectsByReason: new Map(this.rejectsByReason) };
   }
 
   async flush(): Promise<void> {

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { TOPICS, type BusProducer, type Topics } from '@cdrflow/bus';
 import type { FileParser } from '@cdrflow/formats';
 import type { CollectorState } from './collector-state';
-import { Outbox } from './outbox';
+import { NOTHING_PUBLISHED, notify, type CollectorListener } from './collector';
+import { Outbox, type PublishedCounts } from './outbox';
 import type { SourceReader } from './source-reader';
 
 const LF = 0x0a;
@@ -139,6 +140,7 @@ export class QueueLogFollower {
     private readonly follow: FollowedFile,
     private readonly options: QueueLogFollowerOptions,
     private readonly log: Logger,
+    private readonly listener?: CollectorListener,
   ) {
     this.maxBytesPerPoll = options.maxBytesPerPoll ?? 16 << 20;
     const saved = state.followed(reader.name) as FollowState | undefined;
@@ -184,8 +186,11 @@ export class QueueLogFollower {
       if (work.dirty) this.save();
     } catch (e: unknown) {
       this.rollback();
+      this.report('failed', work.bytes, NOTHING_PUBLISHED);
       throw e;
     }
+    // Quiet polls are not reported: they would only say "still reachable" without touching the bus.
+    if (work.bytes > 0 || outbox.records + outbox.rejects > 0) this.report('published', work.bytes, outbox.published());
     return {
       records: outbox.records,
       rejects: outbox.rejects,
@@ -194,6 +199,10 @@ export class QueueLogFollower {
       skipped: work.skipped,
       more: work.more,
     };
+  }
+
+  private report(status: 'published' | 'failed', bytesRead: number, published: PublishedCounts): void {
+    notify(this.log, () => this.listener?.onPollDone?.({ source: this.source, status, bytesRead, published }));
   }
 
   /** Polls until `stop()`; a failed poll is logged and retried from the saved position. */

@@ -1,0 +1,92 @@
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CollectorListener, FileDone, PublishedCounts } from '@cdrflow/collector';
+import type { ReadinessCheck } from './metrics-server';
+
+/**
+ * The collector's Prometheus metrics, fed through its listener interface.
+ * Label values are bounded by construction: `source` comes from the
+ * configuration, `status` and `kind` are fixed sets and `reason` is one of
+ * the schema's reject reasons.
+ */
+export class CollectorMetrics implements CollectorListener {
+  readonly registry = new Registry();
+  private readonly files: Counter<'source' | 'status'>;
+  private readonly records: Counter<'source' | 'kind'>;
+  private readonly rejected: Counter<'source' | 'reason'>;
+  private readonly bytes: Counter<'source'>;
+  /** The bus is judged by the last publish: the collector has no other contact with it between files. */
+  private bus = { ok: false, detail: 'connecting to Kafka' };
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    this.files = new Counter({
+      name: 'cdrflow_collector_files_total',
+      help: 'Export files handled, by outcome (failed files stay in the inbox and are retried).',
+      labelNames: ['source', 'status'],
+      registers,
+    });
+    this.records = new Counter({
+      name: 'cdrflow_collector_records_published_total',
+      help: 'Records acknowledged by Kafka, by kind (call, survey, reject).',
+      labelNames: ['source', 'kind'],
+      registers,
+    });
+    this.rejected = new Counter({
+      name: 'cdrflow_collector_rows_rejected_total',
+      help: 'Rows quarantined, by reject reason (docs/rejects.md).',
+      labelNames: ['source', 'reason'],
+      registers,
+    });
+    this.bytes = new Counter({
+      name: 'cdrflow_collector_bytes_read_total',
+      help: 'Bytes of export files and followed queue_logs parsed, including failed attempts.',
+      labelNames: ['source'],
+      registers,
+    });
+  }
+
+  /** Kafka answered at start-up (the topics exist); until a publish says otherwise the bus is taken as reachable. */
+  connected(): void {
+    this.bus = { ok: true, detail: 'topics ensured; nothing published yet' };
+  }
+
+  onFileDone(event: FileDone): void {
+    this.files.inc({ source: event.source, status: event.status });
+    this.count(event.source, event.bytesRead, event.published);
+    // A duplicate never touches the bus, so it says nothing about it.
+    if (event.status !== 'duplicate') this.busState(event.status === 'published', event.file);
+  }
+
+  onPollDone(event: {
+    source: string;
+    status: 'published' | 'failed';
+    bytesRead: number;
+    published: PublishedCounts;
+  }): void {
+    this.count(event.source, event.bytesRead, event.published);
+    this.busState(event.status === 'published', `followed queue_log of ${event.source}`);
+  }
+
+  readiness(): { kafka: ReadinessCheck } {
+    return { kafka: { ...this.bus } };
+  }
+
+  private busState(ok: boolean, what: string): void {
+    this.bus = ok
+      ? { ok: true, detail: `last publish acknowledged (${what})` }
+      : { ok: false, detail: `last publish failed (${what}); retried on the next scan` };
+  }
+
+  private count(source: string, bytes: number, published: PublishedCounts): void {
+    if (bytes > 0) this.bytes.inc({ source }, bytes);
+    if (published.calls > 0) this.records.inc({ source, kind: 'call' }, published.calls);
+    if (published.surveys > 0) this.records.inc({ source, kind: 'survey' }, published.surveys);
+    let rejects = 0;
+    for (const [reason, n] of published.rejectsByReason) {
+      this.rejected.inc({ source, reason }, n);
+      rejects += n;
+    }
+    if (rejects > 0) this.records.inc({ source, kind: 'reject' }, rejects);
+  }
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { IntervalDeltas, type FlushDone } from '@cdrflow/aggregator';
+import type { CallRecord } from '@cdrflow/schema';
+import type { PartitionFlush } from '@cdrflow/store';
+import { call } from '../../../test/support/records';
+import { AggregatorMetrics, callIncrements } from '../src/aggregator-metrics';
+import { LabelBounder } from '../src/label-bounder';
+
+/** One partition's flush built the way the aggregator builds it: +1 per new version, −1 per version it replaces. */
+function flush(changes: Array<{ call: CallRecord; replaces?: CallRecord }>): PartitionFlush {
+  const deltas = new IntervalDeltas();
+  for (const change of changes) {
+    if (change.replaces !== undefined) deltas.addCall(change.replaces, -1);
+    deltas.addCall(change.call, 1);
+  }
+  return {
+    provenance: { group: 'g', topic: 't', partition: 0, nextOffset: changes.length },
+    calls: changes.map((c) => c.call),
+    surveys: [],
+    rejects: [],
+    intervalDeltas: deltas.callDeltas(),
+    surveyDeltas: deltas.surveyDeltas(),
+  };
+}
+
+function bounders(max = 50) {
+  return { queue: new LabelBounder(max), service: new LabelBounder(max) };
+}
+
+const SL = 20;
+
+describe('callIncrements: a flush’s interval deltas → business metric increments', () => {
+  it('counts new inbound versions per queue, service and channel; outbound calls are in no KPI', () => {
+    const parts = [
+      flush([
+        { call: call({ id: 'p:1', waitMs: 10_000 }) },
+        { call: call({ id: 'p:2', waitMs: 30_000 }) },
+        { call: call({ id: 'p:3', queue: 'sales', service: 'Sales', outcome: 'abandoned', waitMs: 55_000 }) },
+        { call: call({ id: 'p:4', direction: 'outbound' }) },
+      ]),
+      // Another partition and a later interval: same labels, added together.
+      flush([{ call: call({ id: 'p:5', waitMs: 20_000, arrivedAt: Date.UTC(2020, 5, 2, 9) }) }]),
+    ];
+    expect(callIncrements(parts, SL, bounders())).toEqual([
+      {
+        labels: { queue: 'housing', service: 'Housing', channel: 'phone' },
+        net: { offered: 3, answered: 3, abandoned: 0, waitSeconds: 60, waitCount: 3, answeredWithinServiceLevel: 2 },
+      },
+      {
+        labels: { queue: 'sales', service: 'Sales', channel: 'phone' },
+        net: { offered: 1, answered: 0, abandoned: 1, waitSeconds: 0, waitCount: 0, answeredWithinServiceLevel: 0 },
+      },
+    ]);
+  });
+
+  it('nets a correction: the retracted version is subtracted, the new one added', () => {
+    const before = call({ id: 'p:1', version: 1, waitMs: 10_000 });
+    const after = call({ id: 'p:1', version: 2, outcome: 'abandoned', waitMs: 40_000 });
+    expect(callIncrements([flush([{ call: after, replaces: before }])], SL, bounders())).toEqual([
+      {
+        labels: { queue: 'housing', service: 'Housing', channel: 'phone' },
+        net: {
+          offered: 0,
+          answered: -1,
+          abandoned: 1,
+          waitSeconds: -10,
+          waitCount: -1,
+          answeredWithinServiceLevel: -1,
+        },
+      },
+    ]);
+  });
+
+  it('bounds queue and service labels, adding everything past the limit under other', () => {
+    const parts = [
+      flush([
+        { call: call({ id: 'p:1', queue: 'a', service: 'A' }) },
+        { call: call({ id: 'p:2', queue: 'b', service: 'B' }) },
+        { call: call({ id: 'p:3', queue: 'c', service: 'C' }) },
+      ]),
+    ];
+    expect(callIncrements(parts, SL, bounders(1)).map((i) => [i.labels, i.net.offered])).toEqual([
+      [{ queue: 'a', service: 'A', channel: 'phone' }, 1],
+      [{ queue: 'other', service: 'other', channel: 'phone' }, 2],
+    ]);
+  });
+});
+
+async function values(metrics: AggregatorMetrics, name: string): Promise<Array<[Record<string, unknown>, number]>> {
+  const metric = metrics.registry.getSingleMetric(name);
+  if (metric === undefined) throw new Error(`no metric ${name}`);
+  return (await metric.get()).values.map((v) => [v.labels, v.value]);
+}
+
+function done(parts: PartitionFlush[]): FlushDone {
+  return { parts, durationMs: 12, rows: parts.reduce((n, p) => n + p.calls.length, 0) };
+}
+
+describe('AggregatorMetrics', () => {
+  it('adds increases to the counters and decreases to their …_retracted twins, so no counter ever falls', async () => {
+    const metrics = new AggregatorMetrics({ maxQueueLabels: 50, serviceLevelSeconds: SL });
+    const first = call({ id: 'p:1', version: 1, waitMs: 10_000 });
+    metrics.onFlush(done([flush([{ call: first }])]));
+    metrics.onFlush(
+      done([flush([{ call: call({ id: 'p:1', version: 2, outcome: 'abandoned', waitMs: 40_000 }), replaces: first }])]),
+    );
+    const labels = { queue: 'housing', service: 'Housing', channel: 'phone' };
+    expect(await values(metrics, 'cdrflow_calls_offered_total')).toEqual([[labels, 1]]);
+    // present at 0, so PromQL's offered - offered_retracted finds its pair
+    expect(await values(metrics, 'cdrflow_calls_offered_retracted_total')).toEqual([[labels, 0]]);
+    expect(await values(metrics, 'cdrflow_calls_answered_total')).toEqual([[labels, 1]]);
+    expect(await values(metrics, 'cdrflow_calls_answered_retracted_total')).toEqual([[labels, 1]]);
+    expect(await values(metrics, 'cdrflow_calls_abandoned_total')).toEqual([[labels, 1]]);
+    expect(await values(metrics, 'cdrflow_calls_wait_seconds_sum')).toEqual([[labels, 10]]);
+    expect(await values(metrics, 'cdrflow_calls_wait_seconds_retracted_sum')).toEqual([[labels, 10]]);
+    expect(await values(metrics, 'cdrflow_calls_wait_seconds_count')).toEqual([[labels, 1]]);
+    expect(await values(metrics, 'cdrflow_calls_answered_within_service_level_total')).toEqual([[labels, 1]]);
+    expect(await values(metrics, 'cdrflow_aggregator_flushes_total')).toEqual([[{}, 2]]);
+    expect(await values(metrics, 'cdrflow_aggregator_newest_call_arrival_timestamp_seconds')).toEqual([
+      [{}, Date.UTC(2020, 5, 1, 9) / 1000],
+    ]);
+  });
+
+  it('follows the aggregator’s stats at scrape time and reports readiness from the last flush', async () => {
+    const metrics = new AggregatorMetrics({ maxQueueLabels: 50, serviceLevelSeconds: SL });
+    const stats = { received: 0, written: 0, dedupeHits: 0, flushes: 0, undecodable: 0 };
+    metrics.attach(stats);
+    stats.received = 7;
+    stats.dedupeHits = 2;
+    expect(await values(metrics, 'cdrflow_aggregator_records_received_total')).toEqual([[{}, 7]]);
+    stats.received = 9;
+    expect(await values(metrics, 'cdrflow_aggregator_records_received_total')).toEqual([[{}, 9]]);
+    expect(await values(metrics, 'cdrflow_aggregator_dedupe_hits_total')).toEqual([[{}, 2]]);
+
+    expect(metrics.readiness().kafka.ok).toBe(false);
+    metrics.consumingStarted();
+    expect(Object.values(metrics.readiness()).every((c) => c.ok)).toBe(true);
+    metrics.onFlushFailed(new Error('connect ECONNREFUSED'));
+    expect(metrics.readiness().clickhouse).toEqual({
+      ok: false,
+      detail: 'last flush failed, retrying with records held: connect ECONNREFUSED',
+    });
+    expect(await values(metrics, 'cdrflow_aggregator_clickhouse_write_errors_total')).toEqual([[{}, 1]]);
+    metrics.onFlush(done([]));
+    expect(metrics.readiness().clickhouse.ok).toBe(true);
+  });
+});

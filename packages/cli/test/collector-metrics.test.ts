@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { CollectorMetrics } from '../src/collector-metrics';
+import { loadConfig } from '../src/config';
+
+async function values(metrics: CollectorMetrics, name: string): Promise<Array<[Record<string, unknown>, number]>> {
+  const metric = metrics.registry.getSingleMetric(name);
+  if (metric === undefined) throw new Error(`no metric ${name}`);
+  return (await metric.get()).values.map((v) => [v.labels, v.value]);
+}
+
+describe('CollectorMetrics', () => {
+  it('counts files by outcome, records by kind, rejects by reason and bytes; readiness follows the last publish', async () => {
+    const metrics = new CollectorMetrics();
+    expect(metrics.readiness().kafka.ok).toBe(false);
+    metrics.connected();
+    expect(metrics.readiness().kafka.ok).toBe(true);
+    metrics.onFileDone({
+      source: 'pbx',
+      file: 'a.log',
+      status: 'published',
+      bytesRead: 1_000,
+      published: { calls: 8, surveys: 0, rejectsByReason: new Map([['duplicate_line', 1]]) },
+    });
+    metrics.onFileDone({
+      source: 'pbx',
+      file: 'a-again.log',
+      status: 'duplicate',
+      bytesRead: 0,
+      published: { calls: 0, surveys: 0, rejectsByReason: new Map() },
+    });
+    expect(metrics.readiness().kafka).toEqual({ ok: true, detail: 'last publish acknowledged (a.log)' });
+    metrics.onFileDone({
+      source: 'pbx',
+      file: 'b.log',
+      status: 'failed',
+      bytesRead: 500,
+      published: { calls: 0, surveys: 0, rejectsByReason: new Map() },
+    });
+    expect(metrics.readiness().kafka.ok).toBe(false);
+
+    expect(await values(metrics, 'cdrflow_collector_files_total')).toEqual([
+      [{ source: 'pbx', status: 'published' }, 1],
+      [{ source: 'pbx', status: 'duplicate' }, 1],
+      [{ source: 'pbx', status: 'failed' }, 1],
+    ]);
+    expect(await values(metrics, 'cdrflow_collector_records_published_total')).toEqual([
+      [{ source: 'pbx', kind: 'call' }, 8],
+      [{ source: 'pbx', kind: 'reject' }, 1],
+    ]);
+    expect(await values(metrics, 'cdrflow_collector_rows_rejected_total')).toEqual([
+      [{ source: 'pbx', reason: 'duplicate_line' }, 1],
+    ]);
+    expect(await values(metrics, 'cdrflow_collector_bytes_read_total')).toEqual([[{ source: 'pbx' }, 1_500]]);
+    // Default process metrics are on the service's own registry.
+    expect(metrics.registry.getSingleMetric('process_cpu_seconds_total')).toBeDefined();
+  });
+});
+
+describe('metrics configuration', () => {
+  it('defaults to 0.0.0.0:9464 with 50 queue labels, and CDRFLOW_METRICS_PORT overrides the port', () => {
+    expect(loadConfig({ file: null, env: {} }).metrics).toEqual({ port: 9464, host: '0.0.0.0', maxQueueLabels: 50 });
+    expect(loadConfig({ file: null, env: { CDRFLOW_METRICS_PORT: '0' } }).metrics.port).toBe(0);
+    expect(() => loadConfig({ file: null, env: { CDRFLOW_METRICS_PORT: 'http' } })).toThrow(/metrics\.port/);
+  });
+});
