@@ -9,6 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
+  CDR_CSV_DEFAULT_COLUMNS,
   LineSplitter,
   QueueLogSession,
   createCdrCsvParser,
@@ -104,26 +105,7 @@ const results = [
       createCdrCsvParser(
         ctx,
         {
-          columns: [
-            'accountcode',
-            'src',
-            'dst',
-            'dcontext',
-            'clid',
-            'channel',
-            'dstchannel',
-            'lastapp',
-            'lastdata',
-            'start',
-            'answer',
-            'end',
-            'duration',
-            'billsec',
-            'disposition',
-            'amaflags',
-            'uniqueid',
-            'userfield',
-          ],
+          columns: [...CDR_CSV_DEFAULT_COLUMNS, 'uniqueid', 'userfield'],
         },
         pseudonymise,
       ),

@@ -1,4 +1,5 @@
 import {
+  addCall,
   callContribution,
   intervalStart,
   mergeCallAccumulators,
@@ -19,8 +20,14 @@ export class IntervalDeltas {
   addCall(call: StoredCall, sign: 1 | -1): void {
     const intervalStartMs = intervalStart(call.arrivedAt);
     const key = `${intervalStartMs}\u0000${call.source}\u0000${call.channel}\u0000${call.direction}\u0000${call.queue}\u0000${call.service}`;
-    const contribution = callContribution(call, sign);
     const held = this.calls.get(key);
+    if (held !== undefined && sign === 1) {
+      // The common case (a new call in an interval already touched) adds in
+      // place: no per-record accumulator is allocated.
+      addCall(held.acc, call);
+      return;
+    }
+    const contribution = callContribution(call, sign);
     if (held === undefined) {
       this.calls.set(key, {
         intervalStartMs,

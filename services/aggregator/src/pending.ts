@@ -6,9 +6,9 @@ import type { CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
  * cost a write), the rejects, and the offset a flush would commit.
  */
 export class PendingPartition {
-  readonly calls = new Map<string, CallRecord>();
-  readonly surveys = new Map<string, SurveyResponse>();
-  readonly rejects: Reject[] = [];
+  calls = new Map<string, CallRecord>();
+  surveys = new Map<string, SurveyResponse>();
+  rejects: Reject[] = [];
   /** Messages folded since the last flush, superseded versions included. */
   received = 0;
   /** Superseded or repeated versions dropped inside this window. */
@@ -53,14 +53,15 @@ export class PendingPartition {
   drain(): PendingPartition {
     const drained = new PendingPartition(this.topic, this.partition, this.committedOffset);
     drained.nextOffset = this.nextOffset;
-    for (const [id, c] of this.calls) drained.calls.set(id, c);
-    for (const [id, s] of this.surveys) drained.surveys.set(id, s);
-    drained.rejects.push(...this.rejects);
+    // Hand the collections over rather than copying them record by record.
+    drained.calls = this.calls;
+    drained.surveys = this.surveys;
+    drained.rejects = this.rejects;
+    this.calls = new Map();
+    this.surveys = new Map();
+    this.rejects = [];
     drained.received = this.received;
     drained.supersededInWindow = this.supersededInWindow;
-    this.calls.clear();
-    this.surveys.clear();
-    this.rejects.length = 0;
     this.received = 0;
     this.supersededInWindow = 0;
     return drained;
