@@ -97,6 +97,11 @@ describe('metrics and health endpoints of the collector and aggregator services'
       // The newest stint written: c6, arrived B+800 (2024-01-01 09:13:20 UTC); c7 is still open, so not written.
       expect(value(a, 'cdrflow_aggregator_newest_call_arrival_timestamp_seconds')).toBe(1_704_100_400);
       expect(a.has('process_resident_memory_bytes')).toBe(true);
+      // Lag per owned partition, read from the broker at scrape time, all caught up:
+      // calls and surveys have 3 partitions each, rejects 1 (kept in file order).
+      const lagSeries = [...a.keys()].filter((k) => k.startsWith('cdrflow_aggregator_consumer_lag_messages{'));
+      expect(lagSeries, JSON.stringify(lagSeries)).toHaveLength(7);
+      expect(lagSeries.map((k) => value(a, k))).toEqual(Array(7).fill(0));
 
       // Business figures, day1 alone (README: records from day1 lines): per queue,
       // sales c1 c2 c4/2 c5, housing c0 c3 c4 c6. No queue→service mapping: service "".

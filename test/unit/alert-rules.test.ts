@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { DEFAULT_KPI_SETTINGS, resolveKpiSettings } from '@cdrflow/kpi';
 import { callHandlingRules } from '../../packages/cli/src/alert-rules';
 
@@ -25,5 +26,36 @@ describe('call-handling alert rules', () => {
     expect(rules).toContain('[30m]');
     expect(rules).toContain('for: 10m');
     expect(rules).not.toContain('> 300\n');
+  });
+});
+
+describe('alert runbook links', () => {
+  const repo = join(import.meta.dirname, '..', '..');
+  const base = 'https://github.com/cdrflow/cdrflow/blob/main/';
+  /** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens. */
+  const anchor = (heading: string) =>
+    heading
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replaceAll(' ', '-');
+
+  it('every alert links to a runbook page in this repository, and to a heading that exists there', () => {
+    const rulesDir = join(repo, 'infra', 'prometheus', 'rules');
+    const links = readdirSync(rulesDir).flatMap((file) => {
+      const { groups } = parse(readFileSync(join(rulesDir, file), 'utf8')) as {
+        groups: Array<{ rules: Array<{ alert: string; annotations: { runbook_url?: string } }> }>;
+      };
+      return groups.flatMap((g) => g.rules.map((r) => ({ alert: r.alert, url: r.annotations.runbook_url ?? '' })));
+    });
+    expect(links.length).toBeGreaterThanOrEqual(10);
+    for (const { alert, url } of links) {
+      expect(url.startsWith(`${base}docs/runbooks/`), `${alert}: ${url}`).toBe(true);
+      const [path, fragment] = url.slice(base.length).split('#');
+      const page = readFileSync(join(repo, path!), 'utf8');
+      if (fragment !== undefined) {
+        const anchors = [...page.matchAll(/^#+ (.+)$/gm)].map((m) => anchor(m[1]!));
+        expect(anchors, `${alert}: no heading for #${fragment} in ${path}`).toContain(fragment);
+      }
+    }
   });
 });

@@ -66,6 +66,12 @@ export interface BusConsumer {
 export interface Bus {
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   partitionsOf(topic: string): number;
+  /**
+   * Per partition, the offset the next message published to it will get (the
+   * high watermark): with a consumer's position, its lag. Asks the broker, so
+   * it doubles as a connectivity probe.
+   */
+  endOffsets(topic: string): Promise<ReadonlyMap<number, number>>;
   producer(): BusProducer;
   consumer(options: { groupId: string; topics: readonly string[] }): BusConsumer;
   close(): Promise<void>;

@@ -151,6 +151,10 @@ export class EmbeddedBus implements Bus {
     return this.logsOf(topic).length;
   }
 
+  endOffsets(topic: string): Promise<ReadonlyMap<number, number>> {
+    return Promise.resolve(new Map(this.logsOf(topic).map((log, partition) => [partition, log.length])));
+  }
+
   producer(): BusProducer {
     return {
       send: (topic, messages) => {

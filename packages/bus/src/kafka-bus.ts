@@ -141,6 +141,17 @@ export class KafkaBus implements Bus {
     return count;
   }
 
+  async endOffsets(topic: string): Promise<ReadonlyMap<number, number>> {
+    this.assertOpen();
+    const admin = await this.adminClient();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return new Map(offsets.map(({ partition, high }) => [partition, Number(high)]));
+    } catch (e: unknown) {
+      throw toBusError(e, `reading the end offsets of ${topic}`);
+    }
+  }
+
   producer(): BusProducer {
     this.assertOpen();
     const producer = new KafkaBusProducer(this, this.kafka, this.config);
@@ -398,16 +409,11 @@ class KafkaBusConsumer implements BusConsumer {
   async caughtUp(): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
     if (this.stopping !== undefined) throw new BusError('closed', 'consumer stopped');
-    const admin = await this.bus.adminClient();
     const targets = new Map<string, number>();
     for (const topic of this.topics) {
-      let offsets;
-      try {
-        offsets = await admin.fetchTopicOffsets(topic);
-      } catch (e: unknown) {
-        throw toBusError(e, `reading the end offsets of ${topic}`);
+      for (const [partition, end] of await this.bus.endOffsets(topic)) {
+        targets.set(topicPartitionKey({ topic, partition }), end);
       }
-      for (const { partition, high } of offsets) targets.set(topicPartitionKey({ topic, partition }), Number(high));
     }
     const failure = this.failedWith(); // may have failed while we read the offsets
     if (failure !== undefined) throw failure;

@@ -4,6 +4,7 @@ import { countWithin } from '@cdrflow/kpi';
 import type { PartitionFlush } from '@cdrflow/store';
 import { LabelBounder } from './label-bounder';
 import type { ReadinessCheck } from './metrics-server';
+import { PROBE_TIMEOUT_MS, probe, withTimeout } from './probe';
 
 /** The business figures exported per queue, service and channel. */
 export const CALL_FIGURES = [
@@ -109,6 +110,22 @@ const FIGURE_NAMES: Record<CallFigure, { name: string; retracted: string; help: 
   },
 };
 
+/** Messages published to one partition this member owns and not yet written to ClickHouse. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  messages: number;
+}
+
+/** What the running aggregator offers the metrics, connected once it exists. */
+export interface AggregatorLive {
+  stats: AggregatorStats;
+  /** Lag of every owned partition, from the broker's end offsets; rejects when Kafka does not answer. */
+  lag(): Promise<PartitionLag[]>;
+  /** Resolves when ClickHouse answers. */
+  pingStore(): Promise<void>;
+}
+
 export interface AggregatorMetricsOptions {
   /** Distinct queue (and, separately, service) label values kept before `other`. */
   maxQueueLabels: number;
@@ -122,7 +139,7 @@ export interface AggregatorMetricsOptions {
  */
 export class AggregatorMetrics implements AggregatorListener {
   readonly registry = new Registry();
-  private stats: AggregatorStats | undefined;
+  private live: AggregatorLive | undefined;
   private readonly bound: { queue: LabelBounder; service: LabelBounder };
   private readonly flushes: Counter;
   private readonly flushDuration: Histogram;
@@ -131,7 +148,7 @@ export class AggregatorMetrics implements AggregatorListener {
   private readonly newestArrival: Gauge;
   private readonly figures: Record<CallFigure, { up: Counter<Label>; down: Counter<Label> }>;
   private consuming: { ok: boolean; detail: string } = { ok: false, detail: 'joining the consumer group' };
-  private clickhouse = { ok: true, detail: 'store opened; nothing flushed yet' };
+  private lastFlush = { ok: true, detail: 'nothing flushed yet' };
   private newestSeconds: number | null = null;
 
   constructor(private readonly options: AggregatorMetricsOptions) {
@@ -176,6 +193,18 @@ export class AggregatorMetrics implements AggregatorListener {
       help: 'Arrival time of the newest call written (Unix seconds); time() minus this is freshness.',
       registers,
     });
+    const lagOf = () => this.lag();
+    new Gauge({
+      name: 'cdrflow_aggregator_consumer_lag_messages',
+      help: 'Messages published to a partition this member owns and not yet written to ClickHouse (absent while Kafka does not answer).',
+      labelNames: ['topic', 'partition'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const { topic, partition, messages } of await lagOf())
+          this.set({ topic, partition: String(partition) }, messages);
+      },
+    });
     const labelNames: Label[] = ['queue', 'service', 'channel'];
     const pair = (figure: CallFigure) => {
       const { name, retracted, help } = FIGURE_NAMES[figure];
@@ -199,9 +228,19 @@ export class AggregatorMetrics implements AggregatorListener {
     };
   }
 
-  /** Connects the running aggregator's counts (they live in `Aggregator.stats`, outside any flush). */
-  attach(stats: AggregatorStats): void {
-    this.stats = stats;
+  /** Connects the running aggregator: its counts (kept outside any flush), its lag and its store. */
+  attach(live: AggregatorLive): void {
+    this.live = live;
+  }
+
+  /** Lag read at scrape time; nothing (no series) when Kafka does not answer, rather than a stale figure. */
+  private async lag(): Promise<PartitionLag[]> {
+    if (this.live === undefined || !this.consuming.ok) return [];
+    try {
+      return await withTimeout(this.live.lag(), PROBE_TIMEOUT_MS, 'Kafka');
+    } catch {
+      return [];
+    }
   }
 
   /** The consumer has joined the group and resumed from ClickHouse's offsets. */
@@ -213,7 +252,7 @@ export class AggregatorMetrics implements AggregatorListener {
     this.flushes.inc();
     this.flushDuration.observe(flush.durationMs / 1000);
     this.rowsPerFlush.observe(flush.rows);
-    this.clickhouse = { ok: true, detail: 'last flush written' };
+    this.lastFlush = { ok: true, detail: 'last flush written' };
     let newest = Number.NEGATIVE_INFINITY;
     for (const part of flush.parts) for (const call of part.calls) newest = Math.max(newest, call.arrivedAt);
     // A gauge of the maximum: a late re-export of old calls must not make the data look staler than it is.
@@ -239,17 +278,41 @@ export class AggregatorMetrics implements AggregatorListener {
   onFlushFailed(error: unknown): void {
     this.writeErrors.inc();
     const message = error instanceof Error ? error.message : String(error);
-    this.clickhouse = { ok: false, detail: `last flush failed, retrying with records held: ${message}` };
+    this.lastFlush = { ok: false, detail: `last flush failed, retrying with records held: ${message}` };
   }
 
-  readiness(): { kafka: ReadinessCheck; clickhouse: ReadinessCheck } {
-    return { kafka: { ...this.consuming }, clickhouse: { ...this.clickhouse } };
+  /**
+   * Asks both dependencies now: Kafka for the end offsets of the owned
+   * partitions (after the consumer joined), ClickHouse for a ping. A store
+   * that answers pings while the last flush failed is still not ready.
+   */
+  async readiness(): Promise<{ kafka: ReadinessCheck; clickhouse: ReadinessCheck }> {
+    const live = this.live;
+    if (live === undefined) {
+      const starting = { ok: false, detail: 'starting' };
+      return { kafka: starting, clickhouse: starting };
+    }
+    const [kafka, clickhouse] = await Promise.all([
+      this.consuming.ok
+        ? probe('Kafka', async () => {
+            const lag = await live.lag();
+            const behind = lag.reduce((n, p) => n + p.messages, 0);
+            return `consumer running; broker answers; ${behind} messages behind on ${lag.length} partitions`;
+          })
+        : Promise.resolve({ ...this.consuming }),
+      probe('ClickHouse', async () => {
+        await live.pingStore();
+        if (!this.lastFlush.ok) throw new Error(`answers ping, but ${this.lastFlush.detail}`);
+        return `answers ping; ${this.lastFlush.detail}`;
+      }),
+    ]);
+    return { kafka, clickhouse };
   }
 
   /** A counter that follows one of the aggregator's own counts, read at scrape time. */
   private statsCounter(name: string, help: string, read: (stats: AggregatorStats) => number): void {
     let seen = 0;
-    const current = () => (this.stats === undefined ? 0 : read(this.stats));
+    const current = () => (this.live === undefined ? 0 : read(this.live.stats));
     new Counter({
       name,
       help,

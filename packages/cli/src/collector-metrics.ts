@@ -1,6 +1,7 @@
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CollectorListener, FileDone, PublishedCounts } from '@cdrflow/collector';
 import type { ReadinessCheck } from './metrics-server';
+import { probe } from './probe';
 
 /**
  * The collector's Prometheus metrics, fed through its listener interface.
@@ -14,10 +15,11 @@ export class CollectorMetrics implements CollectorListener {
   private readonly records: Counter<'source' | 'kind'>;
   private readonly rejected: Counter<'source' | 'reason'>;
   private readonly bytes: Counter<'source'>;
-  /** The bus is judged by the last publish: the collector has no other contact with it between files. */
-  private bus = { ok: false, detail: 'connecting to Kafka' };
+  private connectedToBus = false;
+  private lastPublish = 'nothing published yet';
 
-  constructor() {
+  /** `pingKafka` asks the broker something cheap; readiness runs it on every probe. */
+  constructor(private readonly pingKafka: () => Promise<unknown>) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     this.files = new Counter({
@@ -46,9 +48,9 @@ export class CollectorMetrics implements CollectorListener {
     });
   }
 
-  /** Kafka answered at start-up (the topics exist); until a publish says otherwise the bus is taken as reachable. */
+  /** Kafka answered at start-up and the topics exist. */
   connected(): void {
-    this.bus = { ok: true, detail: 'topics ensured; nothing published yet' };
+    this.connectedToBus = true;
   }
 
   onFileDone(event: FileDone): void {
@@ -68,14 +70,24 @@ export class CollectorMetrics implements CollectorListener {
     this.busState(event.status === 'published', `followed queue_log of ${event.source}`);
   }
 
-  readiness(): { kafka: ReadinessCheck } {
-    return { kafka: { ...this.bus } };
+  /**
+   * Ready when the broker answers now. A failed publish alone does not make
+   * the collector unready (the file is retried on the next scan), but the
+   * detail says so.
+   */
+  async readiness(): Promise<{ kafka: ReadinessCheck }> {
+    if (!this.connectedToBus) return { kafka: { ok: false, detail: 'connecting to Kafka' } };
+    const kafka = await probe('Kafka', async () => {
+      await this.pingKafka();
+      return `broker answers; ${this.lastPublish}`;
+    });
+    return { kafka: kafka.ok ? kafka : { ok: false, detail: `${kafka.detail}; ${this.lastPublish}` } };
   }
 
   private busState(ok: boolean, what: string): void {
-    this.bus = ok
-      ? { ok: true, detail: `last publish acknowledged (${what})` }
-      : { ok: false, detail: `last publish failed (${what}); retried on the next scan` };
+    this.lastPublish = ok
+      ? `last publish acknowledged (${what})`
+      : `last publish failed (${what}); retried on the next scan`;
   }
 
   private count(source: string, bytes: number, published: PublishedCounts): void {

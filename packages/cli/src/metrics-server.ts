@@ -17,8 +17,8 @@ export interface MetricsServerOptions {
   /** 0 picks a free port; the bound one is logged and returned. */
   port: number;
   registry: Registry;
-  /** Called on every /readyz; it reads state the service already keeps, so it must be cheap. */
-  readiness: () => Readiness;
+  /** Called on every /readyz; it asks the service's dependencies, each under a timeout. */
+  readiness: () => Promise<Readiness>;
   log: Logger;
 }
 
@@ -50,7 +50,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
         case '/healthz':
           return json(200, { status: 'ok', checks: { eventLoop: { ok: true, detail: 'responding' } } });
         case '/readyz': {
-          const checks = readiness();
+          const checks = await readiness();
           const ready = Object.values(checks).every((c) => c.ok);
           return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
         }

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Aggregator } from '@cdrflow/aggregator';
-import { KafkaBus, consumedTopics, topicNames, topicSpecs, type KafkaBusConfig } from '@cdrflow/bus';
+import { KafkaBus, consumedTopics, type Bus, topicNames, topicSpecs, type KafkaBusConfig } from '@cdrflow/bus';
 import { Collector, CollectorState, InboxWatcher, QueueLogFollower, callerPseudonymiser } from '@cdrflow/collector';
-import { AggregatorMetrics } from './aggregator-metrics';
+import { AggregatorMetrics, type PartitionLag } from './aggregator-metrics';
 import { watchedInboxes } from './collect-inboxes';
 import { CollectorMetrics } from './collector-metrics';
 import type { Config } from './config';
@@ -28,7 +28,7 @@ function kafkaOf(config: Config, service: string): KafkaBusConfig {
 function serveMetrics(
   config: Config,
   log: Logger,
-  metrics: { registry: Registry; readiness(): Readiness },
+  metrics: { registry: Registry; readiness(): Promise<Readiness> },
 ): Promise<MetricsServer> {
   return startMetricsServer({
     host: config.metrics.host,
@@ -75,16 +75,17 @@ export async function runCollectorService(config: Config, log: Logger, pollInter
   }
   if (config.sources.length === 0)
     throw new ConfigError('no sources are configured: add `sources:` to the config file');
-  const metrics = new CollectorMetrics();
+  const topics = topicNames(config.bus.topicNamespace);
+  const metrics = new CollectorMetrics(() => bus.endOffsets(topics.calls));
   const server = await serveMetrics(config, log, metrics);
   try {
-    await bus.ensureTopics(topicSpecs(config.bus.partitions, topicNames(config.bus.topicNamespace)));
+    await bus.ensureTopics(topicSpecs(config.bus.partitions, topics));
     metrics.connected();
     const pseudonymise = callerPseudonymiser(config.callerKey);
     const producer = bus.producer();
     // One state object for the inbox ledger and every follower: they share one file, written atomically.
     const state = new CollectorState(join(config.dataDir, 'collector-state.json'));
-    const options = { ...config.collector, topics: topicNames(config.bus.topicNamespace) };
+    const options = { ...config.collector, topics };
     const collector = new Collector(
       producer,
       new Map(config.sources.map((s) => [s.name, sourceReader(s, pseudonymise)])),
@@ -139,7 +140,11 @@ export async function runAggregatorService(config: Config, log: Logger): Promise
       log,
       metrics,
     );
-    metrics.attach(aggregator.stats);
+    metrics.attach({
+      stats: aggregator.stats,
+      lag: () => partitionLag(bus, aggregator),
+      pingStore: () => store.ping(),
+    });
     const stopping = shutdownSignal(log);
     await aggregator.start();
     metrics.consumingStarted();
@@ -154,6 +159,18 @@ export async function runAggregatorService(config: Config, log: Logger): Promise
     await store.close();
     await server?.close();
   }
+}
+
+/** Lag of each partition the aggregator owns: the broker's end offset minus what is written to ClickHouse. */
+async function partitionLag(bus: Bus, aggregator: Aggregator): Promise<PartitionLag[]> {
+  const owned = aggregator.positions();
+  const ends = new Map<string, ReadonlyMap<number, number>>();
+  for (const topic of new Set(owned.map((p) => p.topic))) ends.set(topic, await bus.endOffsets(topic));
+  return owned.map(({ topic, partition, writtenUpTo }) => ({
+    topic,
+    partition,
+    messages: Math.max(0, (ends.get(topic)?.get(partition) ?? writtenUpTo) - writtenUpTo),
+  }));
 }
 
 /**

@@ -121,10 +121,22 @@ describe('AggregatorMetrics', () => {
     ]);
   });
 
-  it('follows the aggregator’s stats at scrape time and reports readiness from the last flush', async () => {
+  it('follows the aggregator’s stats at scrape time and reports readiness from its probes and the last flush', async () => {
     const metrics = new AggregatorMetrics({ maxQueueLabels: 50, serviceLevelSeconds: SL });
     const stats = { received: 0, written: 0, dedupeHits: 0, flushes: 0, undecodable: 0 };
-    metrics.attach(stats);
+    let storeUp = true;
+    let kafkaUp = true;
+    metrics.attach({
+      stats,
+      lag: () =>
+        kafkaUp
+          ? Promise.resolve([
+              { topic: 'cdrflow.calls.v1', partition: 0, messages: 5 },
+              { topic: 'cdrflow.calls.v1', partition: 2, messages: 0 },
+            ])
+          : Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9092')),
+      pingStore: () => (storeUp ? Promise.resolve() : Promise.reject(new Error('cannot reach ClickHouse'))),
+    });
     stats.received = 7;
     stats.dedupeHits = 2;
     expect(await values(metrics, 'cdrflow_aggregator_records_received_total')).toEqual([[{}, 7]]);
@@ -132,16 +144,45 @@ describe('AggregatorMetrics', () => {
     expect(await values(metrics, 'cdrflow_aggregator_records_received_total')).toEqual([[{}, 9]]);
     expect(await values(metrics, 'cdrflow_aggregator_dedupe_hits_total')).toEqual([[{}, 2]]);
 
-    expect(metrics.readiness().kafka.ok).toBe(false);
+    // Before the consumer joined: not ready, and no lag figure yet.
+    expect((await metrics.readiness()).kafka).toEqual({ ok: false, detail: 'joining the consumer group' });
+    expect(await values(metrics, 'cdrflow_aggregator_consumer_lag_messages')).toEqual([]);
     metrics.consumingStarted();
-    expect(Object.values(metrics.readiness()).every((c) => c.ok)).toBe(true);
+    const ready = await metrics.readiness();
+    expect(ready.kafka).toEqual({
+      ok: true,
+      detail: 'consumer running; broker answers; 5 messages behind on 2 partitions',
+    });
+    expect(ready.clickhouse).toEqual({ ok: true, detail: 'answers ping; nothing flushed yet' });
+    expect(await values(metrics, 'cdrflow_aggregator_consumer_lag_messages')).toEqual([
+      [{ topic: 'cdrflow.calls.v1', partition: '0' }, 5],
+      [{ topic: 'cdrflow.calls.v1', partition: '2' }, 0],
+    ]);
+
+    // Kafka stops answering: not ready with its reason, and the lag series go rather than stay stale.
+    kafkaUp = false;
+    expect((await metrics.readiness()).kafka).toEqual({ ok: false, detail: 'connect ECONNREFUSED 127.0.0.1:9092' });
+    expect(await values(metrics, 'cdrflow_aggregator_consumer_lag_messages')).toEqual([]);
+    kafkaUp = true;
+
     metrics.onFlushFailed(new Error('connect ECONNREFUSED'));
-    expect(metrics.readiness().clickhouse).toEqual({
+    expect((await metrics.readiness()).clickhouse).toEqual({
       ok: false,
-      detail: 'last flush failed, retrying with records held: connect ECONNREFUSED',
+      detail: 'answers ping, but last flush failed, retrying with records held: connect ECONNREFUSED',
     });
     expect(await values(metrics, 'cdrflow_aggregator_clickhouse_write_errors_total')).toEqual([[{}, 1]]);
     metrics.onFlush(done([]));
-    expect(metrics.readiness().clickhouse.ok).toBe(true);
+    expect((await metrics.readiness()).clickhouse).toEqual({ ok: true, detail: 'answers ping; last flush written' });
+    storeUp = false;
+    expect((await metrics.readiness()).clickhouse).toEqual({ ok: false, detail: 'cannot reach ClickHouse' });
+  });
+
+  it('reports a dependency that hangs as not ready once the probe times out', async () => {
+    const { probe } = await import('../src/probe');
+    const hanging = new Promise<string>(() => undefined);
+    expect(await probe('ClickHouse', () => hanging, 50)).toEqual({
+      ok: false,
+      detail: 'ClickHouse did not answer within 0.05 s',
+    });
   });
 });

@@ -9,11 +9,14 @@ async function values(metrics: CollectorMetrics, name: string): Promise<Array<[R
 }
 
 describe('CollectorMetrics', () => {
-  it('counts files by outcome, records by kind, rejects by reason and bytes; readiness follows the last publish', async () => {
-    const metrics = new CollectorMetrics();
-    expect(metrics.readiness().kafka.ok).toBe(false);
+  it('counts files by outcome, records by kind, rejects by reason and bytes; readiness asks the broker', async () => {
+    let brokerUp = true;
+    const metrics = new CollectorMetrics(() =>
+      brokerUp ? Promise.resolve() : Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9092')),
+    );
+    expect((await metrics.readiness()).kafka).toEqual({ ok: false, detail: 'connecting to Kafka' });
     metrics.connected();
-    expect(metrics.readiness().kafka.ok).toBe(true);
+    expect((await metrics.readiness()).kafka).toEqual({ ok: true, detail: 'broker answers; nothing published yet' });
     metrics.onFileDone({
       source: 'pbx',
       file: 'a.log',
@@ -28,7 +31,10 @@ describe('CollectorMetrics', () => {
       bytesRead: 0,
       published: { calls: 0, surveys: 0, rejectsByReason: new Map() },
     });
-    expect(metrics.readiness().kafka).toEqual({ ok: true, detail: 'last publish acknowledged (a.log)' });
+    expect((await metrics.readiness()).kafka).toEqual({
+      ok: true,
+      detail: 'broker answers; last publish acknowledged (a.log)',
+    });
     metrics.onFileDone({
       source: 'pbx',
       file: 'b.log',
@@ -36,7 +42,16 @@ describe('CollectorMetrics', () => {
       bytesRead: 500,
       published: { calls: 0, surveys: 0, rejectsByReason: new Map() },
     });
-    expect(metrics.readiness().kafka.ok).toBe(false);
+    // A failed publish is retried on the next scan: still ready while the broker answers, and the detail says so.
+    expect((await metrics.readiness()).kafka).toEqual({
+      ok: true,
+      detail: 'broker answers; last publish failed (b.log); retried on the next scan',
+    });
+    brokerUp = false;
+    expect((await metrics.readiness()).kafka).toEqual({
+      ok: false,
+      detail: 'connect ECONNREFUSED 127.0.0.1:9092; last publish failed (b.log); retried on the next scan',
+    });
 
     expect(await values(metrics, 'cdrflow_collector_files_total')).toEqual([
       [{ source: 'pbx', status: 'published' }, 1],

@@ -70,6 +70,31 @@ const LOOKUP_CHUNK = 10_000;
 /** Tables whose rows carry the flush that wrote them. */
 const FLUSHED_TABLES = ['calls', 'surveys', 'interval_stats', 'survey_stats', 'rejects'] as const;
 
+/**
+ * The client's ping reports failure in its result rather than throwing, so
+ * both start-up and readiness probes go through this one check.
+ */
+async function pingOrThrow(client: ClickHouseClient, target: StoreTarget): Promise<void> {
+  let failure: unknown;
+  try {
+    const result = await client.ping();
+    if (result.success) return;
+    failure = result.error;
+  } catch (e: unknown) {
+    failure = e;
+  }
+  const message = failure instanceof Error ? failure.message : String(failure);
+  throw new StoreError(
+    'connect_failed',
+    `cannot reach ClickHouse (${describe(target)}): ${message}`,
+    true,
+    {},
+    {
+      cause: failure,
+    },
+  );
+}
+
 /** cdrflow's ClickHouse: migrations, the aggregator's exactly-once writes, and report queries. */
 export class CdrStore {
   private constructor(
@@ -79,20 +104,15 @@ export class CdrStore {
 
   static async open(target: StoreTarget, migrationsDir: string): Promise<CdrStore> {
     const client = await connect(target);
-    try {
-      await client.ping();
-    } catch (e: unknown) {
-      throw new StoreError(
-        'connect_failed',
-        `cannot reach ClickHouse (${describe(target)}): ${(e as Error).message}`,
-        true,
-        {},
-        { cause: e },
-      );
-    }
+    await pingOrThrow(client, target);
     const store = new CdrStore(client, target);
     await migrate(client, migrationsDir);
     return store;
+  }
+
+  /** Answers when ClickHouse does; throws a retriable StoreError when it does not (readiness probes). */
+  ping(): Promise<void> {
+    return pingOrThrow(this.client, this.target);
   }
 
   async close(): Promise<void> {

@@ -106,6 +106,18 @@ export class Aggregator {
     await this.flush();
   }
 
+  /**
+   * Every partition this member owns, with the offset up to which its records
+   * are written to ClickHouse: the end offsets minus these are its lag.
+   */
+  positions(): Array<TopicPartition & { writtenUpTo: number }> {
+    return [...this.pending.values()].map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      writtenUpTo: p.committedOffset,
+    }));
+  }
+
   private async assign(assigned: readonly TopicPartition[]): Promise<ReadonlyMap<string, number>> {
     const starts = new Map<string, number>();
     const byTopic = new Map<string, TopicPartition[]>();
