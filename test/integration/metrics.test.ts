@@ -71,6 +71,10 @@ describe('metrics and health endpoints of the collector and aggregator services'
         context: aggregator.output,
       });
 
+      // The first scrape shows every new label set at 0 (rate() needs that sample to see the rise); the next counts.
+      const zeros = await scrape(collectorUrl);
+      expect(zeros.get('cdrflow_collector_files_total{source="pbx",status="published"}')).toBe(0);
+      expect(zeros.get('cdrflow_collector_records_published_total{kind="call",source="pbx"}')).toBe(0);
       const c = await scrape(collectorUrl);
       expect(value(c, 'cdrflow_collector_files_total{source="pbx",status="published"}')).toBe(1);
       expect(value(c, 'cdrflow_collector_files_total{source="pbx",status="duplicate"}')).toBe(0);
@@ -84,6 +88,8 @@ describe('metrics and health endpoints of the collector and aggregator services'
       expect(callsPublished).toBe(8); // c0 c1 c2 c3 c4 c4/2 c5 c6; c7 is still open at the end of day1
       expect(c.has('process_cpu_seconds_total')).toBe(true);
 
+      const aggregatorZeros = await scrape(aggregatorUrl);
+      expect(aggregatorZeros.get('cdrflow_calls_offered_total{channel="phone",queue="sales",service=""}')).toBe(0);
       const a = await scrape(aggregatorUrl);
       expect(value(a, 'cdrflow_aggregator_records_received_total')).toBe(callsPublished + 1);
       expect(value(a, 'cdrflow_aggregator_undecodable_total')).toBe(0);

@@ -19,7 +19,12 @@ export interface Deployment {
 export function deployment(
   name: string,
   brokers: string[],
-  options: { configLines?: string[]; env?: Record<string, string> } = {},
+  options: {
+    configLines?: string[];
+    env?: Record<string, string>;
+    /** More `sources:` entries (YAML lines indented as list items), beside the queue_log source `pbx`. */
+    extraSources?: string[];
+  } = {},
 ): Deployment {
   const dir = tempDir(name);
   const namespace = uniqueTopicPrefix();
@@ -37,6 +42,7 @@ export function deployment(
       '    inbox: inbox',
       '    archive: archive',
       '    completion: { rule: rename }',
+      ...(options.extraSources ?? []),
       '',
     ]
       .join('\n')
@@ -93,16 +99,30 @@ export function report(d: Deployment): ReportFigures {
   ) as ReportFigures;
 }
 
-/** A queue_log of `count` answered calls `<prefix><n>` from `fromIndex`, each waiting 10 s and talking 30 s. */
-export function answeredCalls(path: string, prefix: string, count: number, fromIndex = 1): void {
+/**
+ * A queue_log of `count` answered calls `<prefix><n>` from `fromIndex`, each
+ * waiting `waitSeconds` (default 10 s; a function of n for mixed waits) in
+ * `queue` (default sales) and talking 30 s.
+ */
+export function answeredCalls(
+  path: string,
+  prefix: string,
+  count: number,
+  fromIndex = 1,
+  options: { waitSeconds?: number | ((n: number) => number); queue?: string } = {},
+): void {
+  const queue = options.queue ?? 'sales';
+  const waitOf = (n: number) =>
+    typeof options.waitSeconds === 'function' ? options.waitSeconds(n) : (options.waitSeconds ?? 10);
   const base = 1_704_099_600; // 2024-01-01 09:00:00 UTC
   const lines: string[] = [];
   for (let n = fromIndex; n < fromIndex + count; n++) {
     const t = base + n;
+    const wait = waitOf(n);
     lines.push(
-      `${t}|${prefix}${n}|sales|NONE|ENTERQUEUE||0163296${String(n % 10000).padStart(4, '0')}|1`,
-      `${t + 10}|${prefix}${n}|sales|SIP/2001|CONNECT|10|${prefix}${n}.b|2`,
-      `${t + 40}|${prefix}${n}|sales|SIP/2001|COMPLETECALLER|10|30|1`,
+      `${t}|${prefix}${n}|${queue}|NONE|ENTERQUEUE||0163296${String(n % 10000).padStart(4, '0')}|1`,
+      `${t + wait}|${prefix}${n}|${queue}|SIP/2001|CONNECT|${wait}|${prefix}${n}.b|2`,
+      `${t + wait + 30}|${prefix}${n}|${queue}|SIP/2001|COMPLETECALLER|${wait}|30|1`,
     );
   }
   writeFileSync(path, lines.join('\n') + '\n');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -19,6 +19,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
+  ports?: string[];
 }
 const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
 
@@ -72,6 +73,74 @@ describe('docker-compose.yml', () => {
         source.archive,
       ).toBe(true);
     }
+  });
+});
+
+describe('monitoring in docker-compose.yml', () => {
+  /** A service's bind mounts of this repository's files: container path → repository path. */
+  const mountsOf = (name: string) =>
+    new Map(
+      (compose.services[name]!.volumes ?? [])
+        .filter((v) => v.startsWith('./infra/'))
+        .map((v) => [v.split(':')[1]!, v.split(':')[0]!.slice(2)] as const),
+    );
+  /** The repository path a container path lands on, through the service's mounts. */
+  const hostPath = (name: string, containerPath: string): string => {
+    for (const [target, source] of mountsOf(name)) {
+      if (containerPath === target || containerPath.startsWith(`${target}/`)) {
+        return source + containerPath.slice(target.length);
+      }
+    }
+    throw new Error(`${name}: ${containerPath} is not inside any mount of this repository`);
+  };
+
+  it('mounts only files and folders that exist in the repository', () => {
+    for (const name of Object.keys(compose.services)) {
+      for (const source of mountsOf(name).values())
+        expect(existsSync(join(repo, source)), `${name}: ${source}`).toBe(true);
+    }
+  });
+
+  it('gives Prometheus the committed alert rules and scrapes the collector and every aggregator replica on their metrics port', () => {
+    const prometheus = parse(read('infra/prometheus/prometheus.yml')) as {
+      rule_files: string[];
+      scrape_configs: Array<{
+        job_name: string;
+        static_configs?: Array<{ targets: string[] }>;
+        dns_sd_configs?: Array<{ names: string[]; port: number }>;
+      }>;
+    };
+    const ruleFiles = prometheus.rule_files.flatMap((glob) => {
+      const dir = hostPath('prometheus', glob.slice(0, glob.lastIndexOf('/')));
+      return readdirSync(join(repo, dir)).filter((f) => f.endsWith('.yml'));
+    });
+    expect(ruleFiles.sort()).toEqual(['call-handling.yml', 'pipeline.yml']);
+
+    const port = loadConfig({ file: null, env: {} }).metrics.port;
+    const jobs = new Map(prometheus.scrape_configs.map((c) => [c.job_name, c]));
+    expect([...jobs.keys()].sort()).toEqual(['cdrflow-aggregator', 'cdrflow-collector']);
+    expect(jobs.get('cdrflow-collector')?.static_configs).toEqual([{ targets: [`collector:${port}`] }]);
+    expect(jobs.get('cdrflow-aggregator')?.dns_sd_configs).toEqual([{ names: ['aggregator'], type: 'A', port }]);
+  });
+
+  it('provisions Grafana with the Prometheus datasource and the committed dashboards', () => {
+    const datasources = parse(read('infra/grafana/provisioning/datasources/prometheus.yml')) as {
+      datasources: Array<{ type: string; url: string; uid: string }>;
+    };
+    expect(datasources.datasources.map((d) => [d.type, d.url])).toEqual([['prometheus', 'http://prometheus:9090']]);
+    expect(compose.services.prometheus!.ports).toContain('9090:9090');
+    expect(hostPath('grafana', '/etc/grafana/provisioning/datasources/prometheus.yml')).toBe(
+      'infra/grafana/provisioning/datasources/prometheus.yml',
+    );
+    const providers = parse(read('infra/grafana/provisioning/dashboards/cdrflow.yml')) as {
+      providers: Array<{ options: { path: string } }>;
+    };
+    const dashboardsDir = hostPath('grafana', providers.providers[0]!.options.path);
+    expect(
+      readdirSync(join(repo, dashboardsDir))
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(['cdrflow-overview.json', 'cdrflow-pipeline.json']);
   });
 });
 

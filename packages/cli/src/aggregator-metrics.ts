@@ -4,6 +4,7 @@ import { countWithin } from '@cdrflow/kpi';
 import type { PartitionFlush } from '@cdrflow/store';
 import { LabelBounder } from './label-bounder';
 import type { ReadinessCheck } from './metrics-server';
+import { ScrapeGate, type GatedCounter } from './scrape-gate';
 import { PROBE_TIMEOUT_MS, probe, withTimeout } from './probe';
 
 /** The business figures exported per queue, service and channel. */
@@ -146,7 +147,8 @@ export class AggregatorMetrics implements AggregatorListener {
   private readonly rowsPerFlush: Histogram;
   private readonly writeErrors: Counter;
   private readonly newestArrival: Gauge;
-  private readonly figures: Record<CallFigure, { up: Counter<Label>; down: Counter<Label> }>;
+  private readonly gate = new ScrapeGate(this.registry);
+  private readonly figures: Record<CallFigure, { up: GatedCounter<Label>; down: GatedCounter<Label> }>;
   private consuming: { ok: boolean; detail: string } = { ok: false, detail: 'joining the consumer group' };
   private lastFlush = { ok: true, detail: 'nothing flushed yet' };
   private newestSeconds: number | null = null;
@@ -209,12 +211,11 @@ export class AggregatorMetrics implements AggregatorListener {
     const pair = (figure: CallFigure) => {
       const { name, retracted, help } = FIGURE_NAMES[figure];
       return {
-        up: new Counter({ name, help: `${help}, from new record versions.`, labelNames, registers }),
-        down: new Counter({
+        up: this.gate.counter({ name, help: `${help}, from new record versions.`, labelNames }),
+        down: this.gate.counter({
           name: retracted,
           help: `${help}, taken back by corrections (subtract from ${name}).`,
           labelNames,
-          registers,
         }),
       };
     };
@@ -226,6 +227,15 @@ export class AggregatorMetrics implements AggregatorListener {
       waitCount: pair('waitCount'),
       answeredWithinServiceLevel: pair('answeredWithinServiceLevel'),
     };
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** One scrape (new label sets show 0 first: ScrapeGate). */
+  render(): Promise<string> {
+    return this.gate.render();
   }
 
   /** Connects the running aggregator: its counts (kept outside any flush), its lag and its store. */

@@ -1,6 +1,7 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { CollectorListener, FileDone, PublishedCounts } from '@cdrflow/collector';
 import type { ReadinessCheck } from './metrics-server';
+import { ScrapeGate, type GatedCounter } from './scrape-gate';
 import { probe } from './probe';
 
 /**
@@ -11,41 +12,46 @@ import { probe } from './probe';
  */
 export class CollectorMetrics implements CollectorListener {
   readonly registry = new Registry();
-  private readonly files: Counter<'source' | 'status'>;
-  private readonly records: Counter<'source' | 'kind'>;
-  private readonly rejected: Counter<'source' | 'reason'>;
-  private readonly bytes: Counter<'source'>;
+  private readonly gate = new ScrapeGate(this.registry);
+  private readonly files: GatedCounter<'source' | 'status'>;
+  private readonly records: GatedCounter<'source' | 'kind'>;
+  private readonly rejected: GatedCounter<'source' | 'reason'>;
+  private readonly bytes: GatedCounter<'source'>;
   private connectedToBus = false;
   private lastPublish = 'nothing published yet';
 
   /** `pingKafka` asks the broker something cheap; readiness runs it on every probe. */
   constructor(private readonly pingKafka: () => Promise<unknown>) {
     collectDefaultMetrics({ register: this.registry });
-    const registers = [this.registry];
-    this.files = new Counter({
+    this.files = this.gate.counter({
       name: 'cdrflow_collector_files_total',
       help: 'Export files handled, by outcome (failed files stay in the inbox and are retried).',
       labelNames: ['source', 'status'],
-      registers,
     });
-    this.records = new Counter({
+    this.records = this.gate.counter({
       name: 'cdrflow_collector_records_published_total',
       help: 'Records acknowledged by Kafka, by kind (call, survey, reject).',
       labelNames: ['source', 'kind'],
-      registers,
     });
-    this.rejected = new Counter({
+    this.rejected = this.gate.counter({
       name: 'cdrflow_collector_rows_rejected_total',
       help: 'Rows quarantined, by reject reason (docs/rejects.md).',
       labelNames: ['source', 'reason'],
-      registers,
     });
-    this.bytes = new Counter({
+    this.bytes = this.gate.counter({
       name: 'cdrflow_collector_bytes_read_total',
       help: 'Bytes of export files and followed queue_logs parsed, including failed attempts.',
       labelNames: ['source'],
-      registers,
     });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** One scrape (new label sets show 0 first: ScrapeGate). */
+  render(): Promise<string> {
+    return this.gate.render();
   }
 
   /** Kafka answered at start-up and the topics exist. */
@@ -54,7 +60,7 @@ export class CollectorMetrics implements CollectorListener {
   }
 
   onFileDone(event: FileDone): void {
-    this.files.inc({ source: event.source, status: event.status });
+    this.files.inc({ source: event.source, status: event.status }, 1);
     this.count(event.source, event.bytesRead, event.published);
     // A duplicate never touches the bus, so it says nothing about it.
     if (event.status !== 'duplicate') this.busState(event.status === 'published', event.file);

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './config-error';
 import { loadConfig, type Config, type SourceConfig } from './config';
@@ -12,6 +12,7 @@ import { InboxWatcher } from '@cdrflow/collector';
 import { ensureSampleExports, SAMPLE_CALLER_KEY, SAMPLE_CONFIG, SAMPLE_DATA_DIR } from './sample';
 import { reportError } from './report-error';
 import { callHandlingRules, DEFAULT_ALERT_RULE_OPTIONS } from './alert-rules';
+import { dashboardJson, grafanaDashboards } from './dashboards';
 import { runAggregatorService, runCollectorService } from './services';
 import { formatRejects } from './rejects';
 import type { ProgressListener } from '@cdrflow/collector';
@@ -347,6 +348,19 @@ program
   .action((options: { window: string; for: string }) => {
     const config = load();
     process.stdout.write(callHandlingRules(config.kpi, { ...DEFAULT_ALERT_RULE_OPTIONS, ...options }));
+  });
+
+program
+  .command('dashboards')
+  .description('write the Grafana dashboards generated from the KPI catalogue and kpi.targets, one JSON file each')
+  .requiredOption('--out <dir>', 'folder to write them into (this repository keeps them in infra/grafana/dashboards)')
+  .action((options: { out: string }) => {
+    const config = load();
+    mkdirSync(options.out, { recursive: true });
+    for (const { file, dashboard } of grafanaDashboards(config.kpi)) {
+      writeFileSync(join(options.out, file), dashboardJson(dashboard));
+      process.stderr.write(`cdrflow: wrote ${join(options.out, file)}\n`);
+    }
   });
 
 program

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 
 /** One dependency a readiness probe looks at. */
 export interface ReadinessCheck {
@@ -16,7 +15,8 @@ export interface MetricsServerOptions {
   host: string;
   /** 0 picks a free port; the bound one is logged and returned. */
   port: number;
-  registry: Registry;
+  /** The Prometheus exposition: its content type and the text of one scrape. */
+  exposition: { contentType: string; render(): Promise<string> };
   /** Called on every /readyz; it asks the service's dependencies, each under a timeout. */
   readiness: () => Promise<Readiness>;
   log: Logger;
@@ -39,14 +39,14 @@ function json(status: number, body: unknown): { status: number; type: string; bo
  * check passes, the checks named in the JSON body either way).
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
-  const { registry, readiness, log } = options;
+  const { exposition, readiness, log } = options;
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const answer = async (): Promise<{ status: number; type: string; body: string }> => {
       if (request.method !== 'GET' && request.method !== 'HEAD') return json(405, { error: 'GET only' });
       switch (path) {
         case '/metrics':
-          return { status: 200, type: registry.contentType, body: await registry.metrics() };
+          return { status: 200, type: exposition.contentType, body: await exposition.render() };
         case '/healthz':
           return json(200, { status: 'ok', checks: { eventLoop: { ok: true, detail: 'responding' } } });
         case '/readyz': {

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import { Aggregator } from '@cdrflow/aggregator';
 import { KafkaBus, consumedTopics, type Bus, topicNames, topicSpecs, type KafkaBusConfig } from '@cdrflow/bus';
 import { Collector, CollectorState, InboxWatcher, QueueLogFollower, callerPseudonymiser } from '@cdrflow/collector';
@@ -28,12 +27,12 @@ function kafkaOf(config: Config, service: string): KafkaBusConfig {
 function serveMetrics(
   config: Config,
   log: Logger,
-  metrics: { registry: Registry; readiness(): Promise<Readiness> },
+  metrics: { contentType: string; render(): Promise<string>; readiness(): Promise<Readiness> },
 ): Promise<MetricsServer> {
   return startMetricsServer({
     host: config.metrics.host,
     port: config.metrics.port,
-    registry: metrics.registry,
+    exposition: metrics,
     readiness: () => metrics.readiness(),
     log: log.child({ component: 'metrics' }),
   }).catch((e: unknown) => {

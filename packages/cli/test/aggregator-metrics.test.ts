@@ -105,6 +105,14 @@ describe('AggregatorMetrics', () => {
       done([flush([{ call: call({ id: 'p:1', version: 2, outcome: 'abandoned', waitMs: 40_000 }), replaces: first }])]),
     );
     const labels = { queue: 'housing', service: 'Housing', channel: 'phone' };
+    // A new label set is scraped at 0 first (ScrapeGate), so rate() has a sample to rise from ...
+    const firstScrape = await metrics.render();
+    expect(firstScrape).toContain('cdrflow_calls_offered_total{queue="housing",service="Housing",channel="phone"} 0\n');
+    expect(firstScrape).toContain(
+      'cdrflow_calls_wait_seconds_sum{queue="housing",service="Housing",channel="phone"} 0\n',
+    );
+    // ... and counts from the next scrape on.
+    await metrics.render();
     expect(await values(metrics, 'cdrflow_calls_offered_total')).toEqual([[labels, 1]]);
     // present at 0, so PromQL's offered - offered_retracted finds its pair
     expect(await values(metrics, 'cdrflow_calls_offered_retracted_total')).toEqual([[labels, 0]]);
@@ -119,6 +127,10 @@ describe('AggregatorMetrics', () => {
     expect(await values(metrics, 'cdrflow_aggregator_newest_call_arrival_timestamp_seconds')).toEqual([
       [{}, Date.UTC(2020, 5, 1, 9) / 1000],
     ]);
+    // A label set already scraped counts at once.
+    metrics.onFlush(done([flush([{ call: call({ id: 'p:2', version: 1, waitMs: 5_000 }) }])]));
+    expect(await values(metrics, 'cdrflow_calls_offered_total')).toEqual([[labels, 2]]);
+    expect(await values(metrics, 'cdrflow_calls_wait_seconds_sum')).toEqual([[labels, 15]]);
   });
 
   it('follows the aggregator’s stats at scrape time and reports readiness from its probes and the last flush', async () => {

@@ -53,6 +53,11 @@ describe('CollectorMetrics', () => {
       detail: 'connect ECONNREFUSED 127.0.0.1:9092; last publish failed (b.log); retried on the next scan',
     });
 
+    // New label sets are scraped at 0 once (ScrapeGate), then count.
+    expect(await metrics.render()).toContain(
+      'cdrflow_collector_rows_rejected_total{source="pbx",reason="duplicate_line"} 0\n',
+    );
+    await metrics.render();
     expect(await values(metrics, 'cdrflow_collector_files_total')).toEqual([
       [{ source: 'pbx', status: 'published' }, 1],
       [{ source: 'pbx', status: 'duplicate' }, 1],
