@@ -76,7 +76,8 @@ export interface CommitteeTable {
   definitions: string[];
 }
 
-const KIND_NOUN: Record<PeriodKind, string> = {
+/** What a period of each kind is called in titles and sentences: "quarter", "financial year", … */
+export const KIND_NOUN: Record<PeriodKind, string> = {
   hour: 'hour',
   day: 'day',
   week: 'week',
@@ -154,6 +155,11 @@ function buildCell(id: KpiId, input: PeriodInput, settings: KpiSettings): BuiltC
         f.serviceLevelAbandonsMetPercent,
       );
   }
+}
+
+/** One KPI's unrounded figure for one period; null is "No data". */
+export function kpiValue(id: KpiId, input: PeriodInput, settings: KpiSettings): number | null {
+  return buildCell(id, input, settings).cell.value;
 }
 
 /**

@@ -70,7 +70,10 @@ export type { RagStatus } from './rag';
 export { computeCallFigures, computeSurveyFigures, percentOf } from './figures';
 export type { CallFigures, SurveyFigures } from './figures';
 export { NO_DATA, formatCount, formatRatio } from './format';
-export { buildCommitteeTable } from './committee-table';
+export { buildCommitteeTable, kpiValue } from './committee-table';
+export { commentary } from './commentary';
+export { MEAN_OF_MONTHS_NOTE, QUARTER_AVERAGES, monthsOf, withMeanOfMonths } from './mean-of-months';
+export type { QuarterAverage } from './mean-of-months';
 export type {
   ColumnRole,
   CommitteeCell,
@@ -80,3 +83,5 @@ export type {
   CommitteeTableInput,
   PeriodInput,
 } from './committee-table';
+export { ABANDON_WAIT_BANDS_SECONDS, abandonWaitBandLabels, abandonsByWaitBand, markRecovered } from './abandons';
+export type { AbandonForRecovery, AnsweredForRecovery } from './abandons';

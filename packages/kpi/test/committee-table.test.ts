@@ -10,19 +10,14 @@ import {
   previousPeriod,
   resolveKpiSettings,
   samePeriodLastYear,
-  type CallAccumulator,
   type CommitteeTable,
   type PeriodInput,
 } from '@cdrflow/kpi';
+import { calls } from './builders';
 
 const CAL = DEFAULT_CALENDAR;
 const SETTINGS = resolveKpiSettings();
 const Q1 = parsePeriodKey('2020-21Q1', CAL);
-
-/** Only the fields the four committee KPIs read; the histograms stay empty. */
-function calls(answered: number, abandoned: number, waitAnsweredMs: number): CallAccumulator {
-  return { ...emptyCallAccumulator(), contacts: answered + abandoned, answered, abandoned, waitAnsweredMs };
-}
 
 /** The published Q1 2020/21 table's counts, with call-weighted averages. */
 const current: PeriodInput = {
