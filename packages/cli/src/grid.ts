@@ -34,7 +34,13 @@ export function gridAsMarkdown(grid: Grid): string {
   return [row(joinedHeaders(grid)), `|${grid.headers.map(() => '---').join('|')}|`, ...grid.rows.map(row)].join('\n');
 }
 
+/**
+ * CSV that a spreadsheet opens as text: a cell starting with = + - @, tab or
+ * carriage return (a queue name from an export, say) would be read as a
+ * formula, so it gets a leading apostrophe (OWASP, "CSV Injection").
+ */
 export function gridAsCsv(grid: Grid): string {
-  const quote = (c: string) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
-  return [joinedHeaders(grid), ...grid.rows].map((r) => r.map(quote).join(',')).join('\n');
+  const defuse = (c: string) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c);
+  const quote = (c: string) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+  return [joinedHeaders(grid), ...grid.rows].map((r) => r.map((c) => quote(defuse(c))).join(',')).join('\n');
 }

@@ -1,8 +1,9 @@
 import { formatCount, NO_DATA, type CallFigures } from '@cdrflow/kpi';
 import { gridAsCsv, gridAsMarkdown, gridAsText, type Grid } from './grid';
+import { renderHtml } from './render-html';
 import type { Report } from './report';
 
-export const OUTPUT_FORMATS = ['table', 'markdown', 'csv', 'json'] as const;
+export const OUTPUT_FORMATS = ['table', 'markdown', 'csv', 'json', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 const RAG_LABEL = { green: 'green', amber: 'AMBER', red: 'RED' } as const;
@@ -80,17 +81,26 @@ export function renderReport(report: Report, format: OutputFormat, hints: { reje
         groupBy: report.groupBy,
         groups: report.groups.map((g) => ({ channel: g.channel, group: g.group, ...jsonFigures(g.figures) })),
         definitions: report.definitions,
+        commentary: report.commentary,
+        trend: report.trend.map((t) => ({ period: t.period.label, values: t.values })),
         rejects: report.rejects,
       },
       null,
       2,
     );
   }
+  if (format === 'html') {
+    return renderHtml(report, {
+      footer: footer(report, hints.rejectsCommand),
+      breakdown: report.groupBy === null ? null : groupsGrid(report),
+    });
+  }
   const render = format === 'markdown' ? gridAsMarkdown : format === 'csv' ? gridAsCsv : gridAsText;
   const parts = [render(committeeGrid(report))];
   if (report.groupBy !== null) parts.push(render(groupsGrid(report)));
   if (format === 'csv') return parts.join('\n\n');
   const bullet = format === 'markdown' ? '- ' : '  ';
+  parts.push(['Commentary:', ...report.commentary.map((c) => bullet + c)].join('\n'));
   parts.push(['Definitions:', ...report.definitions.map((d) => bullet + d)].join('\n'));
   parts.push(footer(report, hints.rejectsCommand).join('\n'));
   const title = `cdrflow — call handling KPIs, ${report.period.label}`;
