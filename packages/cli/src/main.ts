@@ -1,38 +1,34 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
 import { ConfigError } from './config-error';
-import { loadConfig, type Config, type SourceConfig } from './config';
-import { collectPlanned, planInboxes, planPaths, watchedInboxes, type PlannedFile } from './collect-inboxes';
-import { progressBar } from './progress';
-import { buildReport, resolvePeriod, type PeriodSelector } from './report';
-import { OUTPUT_FORMATS, renderReport, type OutputFormat } from './render';
-import { createLogger, EmbeddedPipeline, openStore } from './runtime';
+import type { Config } from './config';
+import { planInboxes, planPaths, watchedInboxes } from './collect-inboxes';
+import {
+  ingestPlanned,
+  ingestSource,
+  loadCliConfig,
+  openPipeline,
+  positiveInt,
+  printReport,
+  selector,
+  type GlobalOptions,
+  type ReportOptions,
+} from './ingest-run';
+import { OUTPUT_FORMATS } from './render';
+import { createLogger, openStore } from './runtime';
 import { InboxWatcher } from '@cdrflow/collector';
-import { ensureSampleExports, SAMPLE_CALLER_KEY, SAMPLE_CONFIG, SAMPLE_DATA_DIR } from './sample';
+import { ensureSampleExports } from './sample';
 import { reportError } from './report-error';
 import { callHandlingRules, DEFAULT_ALERT_RULE_OPTIONS } from './alert-rules';
 import { dashboardJson, grafanaDashboards } from './dashboards';
 import { runAggregatorService, runCollectorService } from './services';
 import { formatRejects } from './rejects';
-import type { ProgressListener } from '@cdrflow/collector';
-import type { GroupBy } from '@cdrflow/store';
-
-interface GlobalOptions {
-  config?: string;
-  data?: string;
-  sample?: boolean;
-  logLevel: string;
-}
-
-interface ReportOptions {
-  quarter?: string;
-  month?: string;
-  from?: string;
-  to?: string;
-  by?: GroupBy;
-  format: OutputFormat;
-}
+import { QUARTER_AVERAGES } from '@cdrflow/kpi';
+import { ABANDONED_FORMATS, buildAbandonedView, renderAbandoned, type AbandonedFormat } from './abandoned';
+import { reconcileCommands } from './reconcile-command';
+import { backfillCommand } from './backfill-command';
+import { resolvePeriod } from './report';
 
 const program = new Command()
   .name('cdrflow')
@@ -57,6 +53,10 @@ Examples:
   $ cdrflow --sample rejects                  # the sample's rejected rows
   $ cdrflow ingest /var/log/asterisk/queue_log* --format queue_log --zone Europe/London
   $ cdrflow report --quarter 2020-21Q1 --by queue --format markdown
+  $ cdrflow report --quarter 2020-21Q1 --quarter-average mean-of-months   # as published before cdrflow
+  $ cdrflow abandoned --quarter 2020-21Q1 --format csv > abandoned.csv
+  $ cdrflow reconcile --from 2020-04-01 --to 2020-06-30
+  $ cdrflow backfill /srv/exports             # years of exports; resumable; ends with the KPI table
   $ cdrflow rejects --limit 20
 
 Configuration reference: README.md, "Configuration". Environment: CDRFLOW_CONFIG, CDRFLOW_DATA_DIR,
@@ -73,96 +73,29 @@ function globals(): GlobalOptions {
   return program.opts<GlobalOptions>();
 }
 
-/** How the user would list rejects for what they are looking at now. */
-function rejectsCommand(): string {
-  const g = globals();
-  if (g.sample === true) return 'npx cdrflow --sample rejects';
-  return [
-    'npx cdrflow',
-    g.config === undefined ? '' : `--config ${g.config}`,
-    g.data === undefined ? '' : `--data ${g.data}`,
-    'rejects',
-  ]
-    .filter((p) => p !== '')
-    .join(' ');
-}
-
-function configFile(explicit: string | undefined): string | null {
-  const file = explicit ?? process.env.CDRFLOW_CONFIG;
-  if (file !== undefined && file !== '') return resolve(file);
-  return existsSync('cdrflow.yaml') ? resolve('cdrflow.yaml') : null;
-}
-
 function load(): Config {
-  const g = globals();
-  if (g.sample === true) {
-    return loadConfig({
-      file: SAMPLE_CONFIG,
-      dataDir: g.data ?? process.env.CDRFLOW_DATA_DIR ?? SAMPLE_DATA_DIR,
-      fallbackCallerKey: SAMPLE_CALLER_KEY,
-    });
-  }
-  return loadConfig({ file: configFile(g.config), ...(g.data === undefined ? {} : { dataDir: g.data }) });
+  return loadCliConfig(globals());
 }
 
 function addReportOptions(command: Command): Command {
   return command
     .option('--quarter <key>', 'fiscal quarter, e.g. 2020-21Q1 (Q1 = the first quarter of the financial year)')
     .option('--month <key>', 'calendar month, e.g. 2020-06')
+    .option('--year <key>', 'financial year, e.g. 2020-21')
     .option('--from <date>', 'first local day of a custom range, YYYY-MM-DD')
     .option('--to <date>', 'last local day of a custom range (inclusive), YYYY-MM-DD')
     .addOption(
       new Option('--by <dimension>', 'also break the period down').choices(['queue', 'service', 'channel', 'source']),
     )
+    .addOption(
+      new Option(
+        '--quarter-average <how>',
+        'average waits of a quarter or year: call-weighted, or the mean of the monthly figures as published before cdrflow (footnoted)',
+      )
+        .choices(QUARTER_AVERAGES)
+        .default('call-weighted'),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'));
-}
-
-function selector(o: ReportOptions): PeriodSelector {
-  const chosen = [o.quarter, o.month, o.from ?? o.to].filter((v) => v !== undefined).length;
-  if (chosen > 1) throw new ConfigError('choose one of --quarter, --month or --from/--to');
-  if (o.quarter !== undefined) return { kind: 'quarter', key: o.quarter };
-  if (o.month !== undefined) return { kind: 'month', key: o.month };
-  if (o.from !== undefined || o.to !== undefined) {
-    if (o.from === undefined || o.to === undefined) throw new ConfigError('--from and --to go together');
-    return { kind: 'range', from: o.from, to: o.to };
-  }
-  return { kind: 'latest_quarter' };
-}
-
-async function printReport(config: Config, options: ReportOptions, store: Awaited<ReturnType<typeof openStore>>) {
-  const period = await resolvePeriod(store, selector(options), config.reporting);
-  const report = await buildReport(store, {
-    period,
-    groupBy: options.by ?? null,
-    settings: config.kpi,
-    calendar: config.reporting,
-  });
-  process.stdout.write(renderReport(report, options.format, { rejectsCommand: rejectsCommand() }) + '\n');
-}
-
-/** Reads the planned files through the pipeline, with a progress bar on a terminal. */
-async function ingestPlanned(pipeline: EmbeddedPipeline, plan: readonly PlannedFile[], progress: ProgressHolder) {
-  const bar = progressBar(plan.reduce((n, f) => n + f.bytes, 0));
-  progress.listener = bar?.listener;
-  try {
-    const summary = await collectPlanned(pipeline.collector, plan);
-    await pipeline.aggregator.drain();
-    return summary;
-  } finally {
-    bar?.stop();
-    progress.listener = undefined;
-  }
-}
-
-interface ProgressHolder {
-  listener: ProgressListener | undefined;
-}
-
-async function openPipeline(config: Config): Promise<{ pipeline: EmbeddedPipeline; progress: ProgressHolder }> {
-  const log = createLogger(globals().logLevel);
-  const progress: ProgressHolder = { listener: undefined };
-  const pipeline = await EmbeddedPipeline.open(config, log, (e) => progress.listener?.(e));
-  return { pipeline, progress };
 }
 
 addReportOptions(
@@ -184,7 +117,7 @@ addReportOptions(
       'no sources are configured: add `sources:` to the config file, or try `cdrflow --sample run`',
     );
   }
-  const { pipeline, progress } = await openPipeline(config);
+  const { pipeline, progress } = await openPipeline(config, globals());
   try {
     const summary = await ingestPlanned(pipeline, planInboxes(config), progress);
     if (summary.published + summary.duplicates > 0) {
@@ -192,7 +125,8 @@ addReportOptions(
         `cdrflow: ${summary.published} files ingested (${summary.records} records, ${summary.rejects} rejected rows)${summary.duplicates > 0 ? `, ${summary.duplicates} skipped: same content as a file already ingested` : ''}\n`,
       );
     }
-    if ((await pipeline.store.latestArrivalMs()) !== null) await printReport(config, options, pipeline.store);
+    if ((await pipeline.store.latestArrivalMs()) !== null)
+      await printReport(config, options, pipeline.store, globals());
     else if (options.watch === true) process.stderr.write('cdrflow: no contacts yet; watching the inboxes\n');
     else {
       throw new ConfigError(
@@ -212,7 +146,7 @@ addReportOptions(
       while (!watcher.stopped) {
         if ((await watcher.scanOnce(Date.now())) > 0) {
           await pipeline.aggregator.drain();
-          await printReport(config, options, pipeline.store);
+          await printReport(config, options, pipeline.store, globals());
         }
         await watcher.pause();
       }
@@ -235,7 +169,7 @@ program
   .action(async (paths: string[], options: { format: string; source?: string; zone?: string }) => {
     const config = load();
     const source = ingestSource(config, options);
-    const { pipeline, progress } = await openPipeline({ ...config, sources: [source] });
+    const { pipeline, progress } = await openPipeline({ ...config, sources: [source] }, globals());
     try {
       const summary = await ingestPlanned(pipeline, planPaths(source, paths), progress);
       process.stdout.write(
@@ -247,47 +181,6 @@ program
       await pipeline.close();
     }
   });
-
-function ingestSource(
-  config: Config,
-  options: { format: string; source?: string; zone?: string },
-): Config['sources'][number] {
-  if (options.format.startsWith('mapped:')) {
-    const name = options.format.slice('mapped:'.length);
-    const found = config.sources.find((s) => s.name === name);
-    if (found === undefined || found.format !== 'mapped') {
-      throw new ConfigError(`--format ${options.format}: no mapped source named "${name}" in the configuration`);
-    }
-    return found;
-  }
-  const formats = ['queue_log', 'queue_log_db', 'cdr_csv'] as const;
-  const format = formats.find((f) => f === options.format);
-  if (format === undefined) {
-    throw new ConfigError(`--format must be one of ${formats.join(', ')} or mapped:<source>, not "${options.format}"`);
-  }
-  const name = options.source ?? format.replace(/_/g, '-');
-  const configured = config.sources.find((s) => s.name === name);
-  if (configured !== undefined) {
-    if (configured.format !== format) {
-      throw new ConfigError(`source "${name}" is configured as ${configured.format}, not ${format}`);
-    }
-    return configured;
-  }
-  const adHoc = loadConfig({
-    file: null,
-    env: {},
-    dataDir: config.dataDir,
-    ...(config.callerKey === null ? {} : { fallbackCallerKey: config.callerKey }),
-    inline: {
-      sources: [
-        format === 'cdr_csv'
-          ? { name, format, cdr: options.zone === undefined ? {} : { zone: options.zone } }
-          : { name, format, queueLog: options.zone === undefined ? {} : { zone: options.zone } },
-      ],
-    },
-  });
-  return adHoc.sources[0] as SourceConfig & { inbox: string; archive: string };
-}
 
 program
   .command('collector')
@@ -314,7 +207,7 @@ addReportOptions(
   const config = load();
   const store = await openStore(config);
   try {
-    await printReport(config, options, store);
+    await printReport(config, options, store, globals());
   } finally {
     await store.close();
   }
@@ -339,6 +232,47 @@ program
       await store.close();
     }
   });
+
+program
+  .command('abandoned')
+  .description(
+    'list the abandoned calls behind the rate: by queue (menu option) and wait band, one by one, and whether the caller got through later',
+  )
+  .option('--quarter <key>', 'fiscal quarter, e.g. 2020-21Q1')
+  .option('--month <key>', 'calendar month, e.g. 2020-06')
+  .option('--year <key>', 'financial year, e.g. 2020-21')
+  .option('--from <date>', 'first local day of a custom range, YYYY-MM-DD')
+  .option('--to <date>', 'last local day of a custom range (inclusive), YYYY-MM-DD')
+  .option(
+    '--recovered-within <minutes>',
+    'an abandon is recovered when the same caller is answered within this many minutes',
+    positiveInt,
+    60,
+  )
+  .option('-n, --limit <calls>', 'calls listed in table and Markdown output (CSV and JSON list all)', positiveInt, 50)
+  .addOption(new Option('--format <format>', 'output format').choices(ABANDONED_FORMATS).default('table'))
+  .action(
+    async (
+      options: Pick<ReportOptions, 'quarter' | 'month' | 'year' | 'from' | 'to'> & {
+        recoveredWithin: number;
+        limit: number;
+        format: AbandonedFormat;
+      },
+    ) => {
+      const config = load();
+      const store = await openStore(config);
+      try {
+        const period = await resolvePeriod(store, selector(options), config.reporting);
+        const view = await buildAbandonedView(store, period, options.recoveredWithin);
+        process.stdout.write(renderAbandoned(view, options.format, config.reporting.zone, options.limit) + '\n');
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
+for (const command of reconcileCommands(load)) program.addCommand(command);
+program.addCommand(backfillCommand());
 
 program
   .command('alert-rules')
@@ -374,12 +308,6 @@ program
       `ClickHouse schema is up to date (${config.clickhouse.url ?? `embedded at ${config.dataDir}/chdb`}).\n`,
     );
   });
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
-}
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportError(e);

@@ -1,6 +1,10 @@
 import {
   buildCommitteeTable,
+  commentary,
   computeCallFigures,
+  kpiValue,
+  monthsOf,
+  withMeanOfMonths,
   computeSurveyFigures,
   emptyCallAccumulator,
   mergeCallAccumulators,
@@ -9,12 +13,13 @@ import {
   periodRange,
   previousPeriod,
   samePeriodLastYear,
-  describeDefinitions,
   type Calendar,
   type CallAccumulator,
   type CallFigures,
   type CommitteeTable,
+  type KpiId,
   type KpiSettings,
+  type QuarterAverage,
   type Period,
   type PeriodInput,
   type SurveyFigures,
@@ -25,6 +30,7 @@ import { ConfigError } from './config-error';
 export type PeriodSelector =
   | { kind: 'quarter'; key: string }
   | { kind: 'month'; key: string }
+  | { kind: 'year'; key: string }
   | { kind: 'range'; from: string; to: string }
   | { kind: 'latest_quarter' };
 
@@ -33,6 +39,15 @@ export interface GroupFigures {
   group: string;
   figures: CallFigures;
 }
+
+/** One period of a KPI trend: each committee row's unrounded figure, null for "No data". */
+export interface TrendPoint {
+  period: Period;
+  values: Partial<Record<KpiId, number | null>>;
+}
+
+/** Periods in a trend: two years of quarters, the committee pack's chart span. */
+export const TREND_PERIODS = 8;
 
 export interface Report {
   period: Period;
@@ -46,6 +61,10 @@ export interface Report {
   groupBy: GroupBy | null;
   groups: GroupFigures[];
   definitions: string[];
+  /** Plain sentences on volume, wait and abandons against the comparison periods. */
+  commentary: string[];
+  /** The last TREND_PERIODS periods of this kind, oldest first, ending with this one; empty for a custom range. */
+  trend: TrendPoint[];
   rejects: number;
 }
 
@@ -55,6 +74,9 @@ export async function resolvePeriod(store: CdrStore, selector: PeriodSelector, c
     case 'quarter':
     case 'month':
       return parsePeriodKey(selector.key, calendar);
+    case 'year':
+      // "2020-21" as people write it; "FY2020-21" as the period key has it.
+      return parsePeriodKey(selector.key.startsWith('FY') ? selector.key : `FY${selector.key}`, calendar);
     case 'range':
       return periodRange(selector.from, selector.to, calendar);
     case 'latest_quarter': {
@@ -84,7 +106,14 @@ async function periodInput(store: CdrStore, period: Period): Promise<PeriodInput
 /** Builds every figure of a report from ClickHouse sums; nothing is averaged before this point. */
 export async function buildReport(
   store: CdrStore,
-  options: { period: Period; groupBy: GroupBy | null; settings: KpiSettings; calendar: Calendar },
+  options: {
+    period: Period;
+    groupBy: GroupBy | null;
+    settings: KpiSettings;
+    calendar: Calendar;
+    /** Default call-weighted; mean-of-months reproduces tables published before cdrflow. */
+    quarterAverage?: QuarterAverage;
+  },
 ): Promise<Report> {
   const { period, settings, calendar } = options;
   if (settings.view === 'caller') {
@@ -97,7 +126,25 @@ export async function buildReport(
     periodInput(store, previousPeriod(period, calendar)),
     periodInput(store, samePeriodLastYear(period, calendar)),
   ]);
-  const committee = buildCommitteeTable({ current, previous, lastYear, settings, calendar });
+  let committee = buildCommitteeTable({ current, previous, lastYear, settings, calendar });
+  if (options.quarterAverage === 'mean-of-months') {
+    if (period.kind !== 'quarter' && period.kind !== 'fiscal_year') {
+      throw new ConfigError(
+        '--quarter-average mean-of-months applies to a --quarter or a --year, not to a month or range',
+      );
+    }
+    const monthsIn = (column: PeriodInput) =>
+      Promise.all(monthsOf(column.period, calendar).map((month) => periodInput(store, month)));
+    const monthly = [await monthsIn(current), await monthsIn(previous), await monthsIn(lastYear)] as const;
+    committee = withMeanOfMonths(committee, monthly, settings);
+  }
+  const trend = await buildTrend(
+    store,
+    { current, previous },
+    committee.rows.map((r) => r.id),
+    settings,
+    calendar,
+  );
   const groups: GroupFigures[] = [];
   if (options.groupBy !== null) {
     const rows = await store.sumCalls({ fromMs: period.startUtcMs, toMs: period.endUtcMs }, options.groupBy);
@@ -122,7 +169,31 @@ export async function buildReport(
     outboundCalls: current.outbound,
     groupBy: options.groupBy,
     groups,
-    definitions: describeDefinitions(settings, calendar),
+    definitions: committee.definitions,
+    commentary: commentary({ current, previous, lastYear, settings }),
+    trend,
     rejects: await store.countRejects(),
   };
+}
+
+/** Each committee KPI over the periods leading up to this one (the two newest are already summed). */
+async function buildTrend(
+  store: CdrStore,
+  known: { current: PeriodInput; previous: PeriodInput },
+  ids: readonly KpiId[],
+  settings: KpiSettings,
+  calendar: Calendar,
+): Promise<TrendPoint[]> {
+  if (known.current.period.kind === 'range') return [];
+  const periods = [known.current.period, known.previous.period];
+  while (periods.length < TREND_PERIODS) periods.push(previousPeriod(periods[periods.length - 1]!, calendar));
+  const inputs = [
+    known.current,
+    known.previous,
+    ...(await Promise.all(periods.slice(2).map((p) => periodInput(store, p)))),
+  ];
+  return inputs.reverse().map((input) => ({
+    period: input.period,
+    values: Object.fromEntries(ids.map((id) => [id, kpiValue(id, input, settings)])),
+  }));
 }

@@ -20,8 +20,9 @@ export function storeTarget(config: Config): StoreTarget {
   };
 }
 
+/** Opens and migrates the store; the analyst KPI views are (re)written for this site's calendar and KPI settings. */
 export function openStore(config: Config): Promise<CdrStore> {
-  return CdrStore.open(storeTarget(config), MIGRATIONS_DIR);
+  return CdrStore.open(storeTarget(config), MIGRATIONS_DIR, { calendar: config.reporting, settings: config.kpi });
 }
 
 export function createLogger(level: string): Logger {

@@ -2,7 +2,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { CallAccumulator, SurveyAccumulator } from '@cdrflow/kpi';
 import type { CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
 import { connect, type StoreTarget } from './connection';
+import { AbandonQueries } from './abandon-queries';
+import { AnalystViews, type KpiViewSettings } from './kpi-views';
 import { migrate } from './migrate';
+import { ReconcileStore } from './reconcile';
 import {
   ACCUMULATOR_SUMS,
   callRow,
@@ -102,11 +105,13 @@ export class CdrStore {
     readonly target: StoreTarget,
   ) {}
 
-  static async open(target: StoreTarget, migrationsDir: string): Promise<CdrStore> {
+  /** With `views`, the analyst views are (re)written with that zone, financial year and targets (kpi-views.ts). */
+  static async open(target: StoreTarget, migrationsDir: string, views?: KpiViewSettings): Promise<CdrStore> {
     const client = await connect(target);
     await pingOrThrow(client, target);
     const store = new CdrStore(client, target);
     await migrate(client, migrationsDir);
+    if (views !== undefined) await store.analyst().create(views);
     return store;
   }
 
@@ -280,6 +285,32 @@ export class CdrStore {
 
   async countRejects(): Promise<number> {
     return (await this.listRejects({ limit: 0 })).total;
+  }
+
+  // ---- reconcile and restate (reconcile.ts) -------------------------------------
+
+  /** The queries and the correcting flush of `cdrflow reconcile` / `restate`, on this connection. */
+  reconciliation(): ReconcileStore {
+    return new ReconcileStore(this, {
+      select: <T>(query: string, params?: Record<string, unknown>) => this.select<T>(query, params),
+      insert: (table, values) => this.insert(table, values),
+    });
+  }
+
+  // ---- end of reconcile and restate ----------------------------------------------
+
+  // ---- abandoned calls (abandon-queries.ts) ----------------------------------------
+
+  /** The call-level queries behind `cdrflow abandoned`. */
+  abandons(): AbandonQueries {
+    return new AbandonQueries(<T>(query: string, params?: Record<string, unknown>) => this.select<T>(query, params));
+  }
+
+  // ---- analyst views (kpi-views.ts) ------------------------------------------------
+
+  /** The settings-dependent analyst views (docs/analysts.md), and SQL run against them. */
+  analyst(): AnalystViews {
+    return new AnalystViews(this.client);
   }
 
   // ---- plumbing ---------------------------------------------------------------

@@ -12,3 +12,10 @@ export type { StoreTarget } from './connection';
 export { MIGRATIONS_DIR, loadMigrations, migrate } from './migrate';
 export type { CallDimensions, IntervalDelta, Provenance, SurveyDelta } from './rows';
 export { StoreError } from './store-error';
+// reconcile and restate
+export { RESTATEMENTS, ReconcileStore } from './reconcile';
+export type { CommittedCut, RecordedDefinitions } from './reconcile';
+export { AbandonQueries } from './abandon-queries';
+export type { AbandonedCall, AnsweredCallOfCaller } from './abandon-queries';
+export { AnalystViews, kpiViewStatements } from './kpi-views';
+export type { KpiViewSettings } from './kpi-views';

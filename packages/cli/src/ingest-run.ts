@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import type { ProgressListener } from '@cdrflow/collector';
+import type { GroupBy } from '@cdrflow/store';
+import type { QuarterAverage } from '@cdrflow/kpi';
+import { ConfigError } from './config-error';
+import { definitionChangeNotice } from './definition-change';
+import { loadConfig, type Config, type SourceConfig } from './config';
+import { collectPlanned, type PlannedFile } from './collect-inboxes';
+import { progressBar } from './progress';
+import { buildReport, resolvePeriod, type PeriodSelector } from './report';
+import { renderReport, type OutputFormat } from './render';
+import { createLogger, EmbeddedPipeline, type openStore } from './runtime';
+import { SAMPLE_CALLER_KEY, SAMPLE_CONFIG, SAMPLE_DATA_DIR } from './sample';
+
+/**
+ * What the `cdrflow` commands that read exports and print the committee table
+ * share (`run`, `ingest`, `backfill`): the configuration from the global
+ * options, the embedded pipeline, and the report at the end.
+ */
+
+/** The program-wide options (`cdrflow --config … --data … --sample --log-level …`). */
+export interface GlobalOptions {
+  config?: string;
+  data?: string;
+  sample?: boolean;
+  logLevel: string;
+}
+
+export interface ReportOptions {
+  quarter?: string;
+  month?: string;
+  year?: string;
+  quarterAverage?: QuarterAverage;
+  from?: string;
+  to?: string;
+  by?: GroupBy;
+  format: OutputFormat;
+}
+
+/** How the user would list rejects for what they are looking at now. */
+function rejectsCommand(g: GlobalOptions): string {
+  if (g.sample === true) return 'npx cdrflow --sample rejects';
+  return [
+    'npx cdrflow',
+    g.config === undefined ? '' : `--config ${g.config}`,
+    g.data === undefined ? '' : `--data ${g.data}`,
+    'rejects',
+  ]
+    .filter((p) => p !== '')
+    .join(' ');
+}
+
+function configFile(explicit: string | undefined): string | null {
+  const file = explicit ?? process.env.CDRFLOW_CONFIG;
+  if (file !== undefined && file !== '') return resolve(file);
+  return existsSync('cdrflow.yaml') ? resolve('cdrflow.yaml') : null;
+}
+
+/** The configuration the global options name: --sample, --config (or $CDRFLOW_CONFIG, ./cdrflow.yaml), --data. */
+export function loadCliConfig(g: GlobalOptions): Config {
+  if (g.sample === true) {
+    return loadConfig({
+      file: SAMPLE_CONFIG,
+      dataDir: g.data ?? process.env.CDRFLOW_DATA_DIR ?? SAMPLE_DATA_DIR,
+      fallbackCallerKey: SAMPLE_CALLER_KEY,
+    });
+  }
+  return loadConfig({ file: configFile(g.config), ...(g.data === undefined ? {} : { dataDir: g.data }) });
+}
+
+/** The period the options name; none gives the latest quarter. Shared by `report`, `run` and `abandoned`. */
+export function selector(o: Pick<ReportOptions, 'quarter' | 'month' | 'year' | 'from' | 'to'>): PeriodSelector {
+  const chosen = [o.quarter, o.month, o.year, o.from ?? o.to].filter((v) => v !== undefined).length;
+  if (chosen > 1) throw new ConfigError('choose one of --quarter, --month, --year or --from/--to');
+  if (o.quarter !== undefined) return { kind: 'quarter', key: o.quarter };
+  if (o.month !== undefined) return { kind: 'month', key: o.month };
+  if (o.year !== undefined) return { kind: 'year', key: o.year };
+  if (o.from !== undefined || o.to !== undefined) {
+    if (o.from === undefined || o.to === undefined) throw new ConfigError('--from and --to go together');
+    return { kind: 'range', from: o.from, to: o.to };
+  }
+  return { kind: 'latest_quarter' };
+}
+
+export async function printReport(
+  config: Config,
+  options: ReportOptions,
+  store: Awaited<ReturnType<typeof openStore>>,
+  g: GlobalOptions,
+) {
+  const period = await resolvePeriod(store, selector(options), config.reporting);
+  const report = await buildReport(store, {
+    period,
+    groupBy: options.by ?? null,
+    settings: config.kpi,
+    calendar: config.reporting,
+    quarterAverage: options.quarterAverage ?? 'call-weighted',
+  });
+  // On stderr, so `--format json` stays valid JSON.
+  const notice = await definitionChangeNotice(store, config.kpi, config.reporting);
+  if (notice !== null) process.stderr.write(`cdrflow: ${notice}\n`);
+  process.stdout.write(renderReport(report, options.format, { rejectsCommand: rejectsCommand(g) }) + '\n');
+}
+
+/** Reads the planned files through the pipeline, with a progress bar on a terminal. */
+export async function ingestPlanned(
+  pipeline: EmbeddedPipeline,
+  plan: readonly PlannedFile[],
+  progress: ProgressHolder,
+) {
+  const bar = progressBar(plan.reduce((n, f) => n + f.bytes, 0));
+  progress.listener = bar?.listener;
+  try {
+    const summary = await collectPlanned(pipeline.collector, plan);
+    await pipeline.aggregator.drain();
+    return summary;
+  } finally {
+    bar?.stop();
+    progress.listener = undefined;
+  }
+}
+
+export interface ProgressHolder {
+  listener: ProgressListener | undefined;
+}
+
+export async function openPipeline(
+  config: Config,
+  g: GlobalOptions,
+): Promise<{ pipeline: EmbeddedPipeline; progress: ProgressHolder }> {
+  const log = createLogger(g.logLevel);
+  const progress: ProgressHolder = { listener: undefined };
+  const pipeline = await EmbeddedPipeline.open(config, log, (e) => progress.listener?.(e));
+  return { pipeline, progress };
+}
+
+/**
+ * The source `ingest --format … [--source …] [--zone …]` reads as: a configured
+ * one, or one made up for the run. `flag` names the format option in errors.
+ */
+export function ingestSource(
+  config: Config,
+  options: { format: string; source?: string; zone?: string },
+  flag = '--format',
+): Config['sources'][number] {
+  if (options.format.startsWith('mapped:')) {
+    const name = options.format.slice('mapped:'.length);
+    const found = config.sources.find((s) => s.name === name);
+    if (found === undefined || found.format !== 'mapped') {
+      throw new ConfigError(`${flag} ${options.format}: no mapped source named "${name}" in the configuration`);
+    }
+    return found;
+  }
+  const formats = ['queue_log', 'queue_log_db', 'cdr_csv'] as const;
+  const format = formats.find((f) => f === options.format);
+  if (format === undefined) {
+    throw new ConfigError(`${flag} must be one of ${formats.join(', ')} or mapped:<source>, not "${options.format}"`);
+  }
+  const name = options.source ?? format.replace(/_/g, '-');
+  const configured = config.sources.find((s) => s.name === name);
+  if (configured !== undefined) {
+    if (configured.format !== format) {
+      throw new ConfigError(`source "${name}" is configured as ${configured.format}, not ${format}`);
+    }
+    return configured;
+  }
+  const adHoc = loadConfig({
+    file: null,
+    env: {},
+    dataDir: config.dataDir,
+    ...(config.callerKey === null ? {} : { fallbackCallerKey: config.callerKey }),
+    inline: {
+      sources: [
+        format === 'cdr_csv'
+          ? { name, format, cdr: options.zone === undefined ? {} : { zone: options.zone } }
+          : { name, format, queueLog: options.zone === undefined ? {} : { zone: options.zone } },
+      ],
+    },
+  });
+  return adHoc.sources[0] as SourceConfig & { inbox: string; archive: string };
+}
+
+/** Commander parser of a whole number > 0. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
