@@ -38,6 +38,22 @@ export async function waitUntil(
 }
 
 /**
+ * Runs an admin lookup again while the broker answers with a retriable
+ * error (a topic created a moment ago has no leader yet: NOT_LEADER). A
+ * probe, not a test retry: any other error, or one that lasts 5 s, fails.
+ */
+async function retryingTransient<T>(lookup: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await lookup();
+    } catch (e: unknown) {
+      if ((e as { retriable?: boolean }).retriable !== true || attempt >= 25) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/**
  * Messages on `topics` not yet handled by `groupId`, from the offsets the
  * aggregator commits to Kafka as a hint after each flushed batch (ClickHouse
  * holds the real offsets; this is how a test sees progress from outside).
@@ -47,9 +63,9 @@ export async function consumerLag(brokers: string[], groupId: string, topics: st
   await admin.connect();
   try {
     let lag = 0;
-    const committed = await admin.fetchOffsets({ groupId, topics });
+    const committed = await retryingTransient(() => admin.fetchOffsets({ groupId, topics }));
     for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await retryingTransient(() => admin.fetchTopicOffsets(topic));
       const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
       for (const end of ends) {
         const at = Number(done.find((p) => p.partition === end.partition)?.offset ?? '-1');
@@ -69,7 +85,7 @@ export async function publishedCount(brokers: string[], topic: string): Promise<
   try {
     const topics = await admin.listTopics();
     if (!topics.includes(topic)) return 0;
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+    return (await retryingTransient(() => admin.fetchTopicOffsets(topic))).reduce((n, p) => n + Number(p.high), 0);
   } finally {
     await admin.disconnect();
   }
