@@ -361,6 +361,21 @@ describe('KafkaBus on a real broker', () => {
     });
   });
 
+  it('ensureTopics from several processes at once: every one succeeds and sees the same topics', async () => {
+    // As when a collector and aggregators start together on new topics: the
+    // losers of the creation race may see a topic listed before a broker hosts it.
+    for (let round = 0; round < 3; round++) {
+      const specs = [
+        { name: unique('race-calls'), partitions: 3 },
+        { name: unique('race-surveys'), partitions: 3 },
+        { name: unique('race-rejects'), partitions: 1 },
+      ];
+      const racers = [newBus(), newBus(), newBus()];
+      await Promise.all(racers.map((bus) => bus.ensureTopics(specs)));
+      for (const bus of racers) expect(specs.map((t) => bus.partitionsOf(t.name))).toEqual([3, 3, 1]);
+    }
+  });
+
   it('rejects unknown or inconsistent settings', () => {
     expect(() => new KafkaBus({ brokers: ['127.0.0.1:1'], compresion: 'gzip' } as never)).toThrow(/compresion/);
     expect(() => new KafkaBus({ brokers: ['127.0.0.1:1'], compression: 'lz4' } as never)).toThrow();

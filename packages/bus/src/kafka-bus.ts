@@ -31,6 +31,8 @@ import { partitionFor } from './partitioner';
  * NODE_ENV=test (`src/retry/index.js`), which vitest sets, so tests would
  * otherwise run a different client from production.
  */
+/** How long ensureTopics keeps trying while the broker answers with a retriable error. */
+const ENSURE_TOPICS_PATIENCE_MS = 60_000;
 const RETRY = { initialRetryTime: 300, maxRetryTime: 30_000, factor: 0.2, multiplier: 2, retries: 5 } as const;
 
 /**
@@ -101,6 +103,24 @@ export class KafkaBus implements Bus {
    * several processes at once.
    */
   async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    // A topic another process created a moment ago can be listed before any
+    // broker hosts it ("does not host this topic-partition"), most often when
+    // a collector and an aggregator start together on a busy broker: such
+    // answers are retried for a while rather than ending the service.
+    const deadline = Date.now() + ENSURE_TOPICS_PATIENCE_MS;
+    for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+      try {
+        await this.ensureTopicsOnce(specs);
+        return;
+      } catch (e: unknown) {
+        if (!(e instanceof BusError) || !e.retriable || Date.now() + delayMs > deadline) throw e;
+        this.log.warn({ err: e.message, retryInMs: delayMs }, 'topics not ready yet; trying again');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
+  private async ensureTopicsOnce(specs: readonly TopicSpec[]): Promise<void> {
     this.assertOpen();
     if (specs.length === 0) return;
     const admin = await this.adminClient();
