@@ -442,6 +442,7 @@ describe('the analyst views', () => {
         provenance: { group, topic, partition, nextOffset: committed + 1 },
         calls: [later],
         surveys: [],
+        agentTimes: [],
         rejects: [],
         intervalDeltas: [],
         surveyDeltas: [],

@@ -217,6 +217,7 @@ describe('CdrStore over the shim', () => {
       provenance: { group, topic, partition, nextOffset },
       calls,
       surveys: [],
+      agentTimes: [],
       rejects: [],
       intervalDeltas: [
         {

@@ -188,6 +188,28 @@ describe('fixtures/queue_log day1.log + day2.log in one ingest command', () => {
     ]);
     expect(oneCommand.rejects).toBe(2);
   });
+
+  it('gives the README staffing: logged-in, paused and staffed time from the agent events, newest version per interval', () => {
+    // README "Staffing": Agent/1001 898 + 800 s, Agent/1002 894 + 800 s logged in, 600 + 800 s paused.
+    expect(oneCommand.staffing).toEqual({
+      current: {
+        loggedInMs: 3_392_000,
+        pausedMs: 1_400_000,
+        staffedMs: 1_992_000, // 3,392 − 1,400 s
+        loggedInHours: 3392 / 3600,
+        pausedHours: 1400 / 3600,
+        staffedHours: 1992 / 3600,
+        agents: 2,
+        answeredCalls: 6, // c0 c1 c3 c4/2 c7 c9
+        answeredPerStaffedHour: (6 * 3600) / 1992, // 10.84
+      },
+      previous: null, // no agent events before: "No data", never 0
+      lastYear: null,
+    });
+    expect(oneCommand.commentary).toContain(
+      'Staffed hours were 0.6 this period (0.9 logged in, 0.4 paused), there is no data for the previous period, and there is no data for the same period last year; 10.8 answered calls per staffed hour.',
+    );
+  });
 });
 
 describe('fixtures/queue_log day1.log and day2.log in two ingest commands (rotation across process runs)', () => {
@@ -207,6 +229,15 @@ describe('fixtures/queue_log day1.log and day2.log in two ingest commands (rotat
     expect(group(r.afterDay1, 'phone', 'sales').offered).toBe(4); // c1, c2, c4/2, c5 (c7, c10 are day2's)
     expect(group(r.afterDay1, 'phone', 'housing').offered).toBe(4); // c0, c3, c4, c6 (c9, c11 are day2's)
     expect(r.afterDay1.total.unclosed).toBe(0); // c7 is not given up on: its wait started far inside 4 h
+  });
+
+  it('counts staffing provisionally at the end of day1, and day2 supersedes it with the same figures as one command', async () => {
+    // End of day1 (watermark B+990): 09:00 complete (898 + 894 s, paused 600 s), 09:15 known for 90 s each
+    // (paused 90 s): 1,972 s logged in, 690 s paused.
+    expect(r.afterDay1.staffing.current).toMatchObject({ loggedInMs: 1_972_000, pausedMs: 690_000, agents: 2 });
+    const { report: oneCommand } = await queueLogOneCommand();
+    expect(r.afterDay2.staffing).toEqual(oneCommand.staffing);
+    expect(r.afterAgain.staffing).toEqual(oneCommand.staffing);
   });
 
   it('gives the same figures as one command with both files', async () => {

@@ -86,12 +86,15 @@ describe('metrics and health endpoints of the collector and aggregator services'
       expect(value(c, 'cdrflow_collector_records_published_total{kind="survey",source="pbx"}')).toBe(0);
       const callsPublished = value(c, 'cdrflow_collector_records_published_total{kind="call",source="pbx"}');
       expect(callsPublished).toBe(8); // c0 c1 c2 c3 c4 c4/2 c5 c6; c7 is still open at the end of day1
+      // README "Staffing": Agent/1001 and Agent/1002, 09:00 complete and 09:15 provisional at the end of day1.
+      const agentTimes = value(c, 'cdrflow_collector_records_published_total{kind="agent_time",source="pbx"}');
+      expect(agentTimes).toBe(4);
       expect(c.has('process_cpu_seconds_total')).toBe(true);
 
       const aggregatorZeros = await scrape(aggregatorUrl);
       expect(aggregatorZeros.get('cdrflow_calls_offered_total{channel="phone",queue="sales",service=""}')).toBe(0);
       const a = await scrape(aggregatorUrl);
-      expect(value(a, 'cdrflow_aggregator_records_received_total')).toBe(callsPublished + 1);
+      expect(value(a, 'cdrflow_aggregator_records_received_total')).toBe(callsPublished + agentTimes + 1);
       expect(value(a, 'cdrflow_aggregator_undecodable_total')).toBe(0);
       expect(value(a, 'cdrflow_aggregator_dedupe_hits_total')).toBe(0);
       expect(value(a, 'cdrflow_aggregator_clickhouse_write_errors_total')).toBe(0);
@@ -99,7 +102,7 @@ describe('metrics and health endpoints of the collector and aggregator services'
       expect(value(a, 'cdrflow_aggregator_flush_duration_seconds_count')).toBe(
         value(a, 'cdrflow_aggregator_flushes_total'),
       );
-      expect(value(a, 'cdrflow_aggregator_rows_per_flush_sum')).toBe(callsPublished + 1);
+      expect(value(a, 'cdrflow_aggregator_rows_per_flush_sum')).toBe(callsPublished + agentTimes + 1);
       // The newest stint written: c6, arrived B+800 (2024-01-01 09:13:20 UTC); c7 is still open, so not written.
       expect(value(a, 'cdrflow_aggregator_newest_call_arrival_timestamp_seconds')).toBe(1_704_100_400);
       expect(a.has('process_resident_memory_bytes')).toBe(true);

@@ -37,6 +37,7 @@ interface ExpectedQuarter {
   faceToFace: { served: number; waitServedSumSeconds: number; avgWaitSeconds: number | null };
   survey: { responses: number; satisfied: number };
   outboundCalls: number;
+  staffing: { loggedInSeconds: number; pausedSeconds: number; staffedSeconds: number } | null;
 }
 
 beforeAll(() => {
@@ -73,6 +74,7 @@ describe('npm start on a fresh data folder', () => {
         faceToFace: Record<string, number | null>;
         survey: { responses: number; satisfied: number };
         outboundCalls: number;
+        staffing: { current: { loggedInMs: number; pausedMs: number; staffedMs: number } | null };
       };
       expect({ key, ...got.total }).toMatchObject({
         key,
@@ -90,6 +92,13 @@ describe('npm start on a fresh data folder', () => {
       if (want.faceToFace.avgWaitSeconds === null) expect(got.faceToFace.avgWaitAnsweredSeconds).toBeNull();
       expect(got.survey).toMatchObject({ responses: want.survey.responses, satisfied: want.survey.satisfied });
       expect(got.outboundCalls).toBe(want.outboundCalls);
+      // Staffing from the queue_log agent events against the generator's own roster (login → logout, lunch pause).
+      expect({ key, ...got.staffing.current }).toMatchObject({
+        key,
+        loggedInMs: (want.staffing?.loggedInSeconds ?? NaN) * 1000,
+        pausedMs: (want.staffing?.pausedSeconds ?? NaN) * 1000,
+        staffedMs: (want.staffing?.staffedSeconds ?? NaN) * 1000,
+      });
     }
   });
 

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
-import type { CallFigures, SurveyFigures } from '@cdrflow/kpi';
+import type { CallFigures, StaffingFigures, SurveyFigures } from '@cdrflow/kpi';
 
 /**
  * Drives the `cdrflow` CLI in child processes, as a user would, over one data
@@ -64,6 +64,8 @@ export interface ReportJson {
       cells: Array<{ value: number | null; numerator: number; denominator: number }>;
     }>;
   };
+  staffing: { current: StaffingFigures | null; previous: StaffingFigures | null; lastYear: StaffingFigures | null };
+  commentary: string[];
   rejects: number;
 }
 

@@ -30,7 +30,7 @@ export class CollectorMetrics implements CollectorListener {
     });
     this.records = this.gate.counter({
       name: 'cdrflow_collector_records_published_total',
-      help: 'Records acknowledged by Kafka, by kind (call, survey, reject).',
+      help: 'Records acknowledged by Kafka, by kind (call, survey, agent_time, reject).',
       labelNames: ['source', 'kind'],
     });
     this.rejected = this.gate.counter({
@@ -100,6 +100,7 @@ export class CollectorMetrics implements CollectorListener {
     if (bytes > 0) this.bytes.inc({ source }, bytes);
     if (published.calls > 0) this.records.inc({ source, kind: 'call' }, published.calls);
     if (published.surveys > 0) this.records.inc({ source, kind: 'survey' }, published.surveys);
+    if (published.agentTimes > 0) this.records.inc({ source, kind: 'agent_time' }, published.agentTimes);
     let rejects = 0;
     for (const [reason, n] of published.rejectsByReason) {
       this.rejected.inc({ source, reason }, n);

@@ -20,6 +20,8 @@ export interface HtmlExtras {
   footer: string[];
   /** The --by breakdown, when asked for. */
   breakdown: Grid | null;
+  /** Logged-in, paused and staffed hours per column, when any column has agent events. */
+  staffing: Grid | null;
 }
 
 /** RAG as words and a mark as well as colour, for print and colour-blind readers. */
@@ -257,6 +259,11 @@ export function renderHtml(report: Report, extras: HtmlExtras): string {
 <section class="kpis"><h2>Performance against target</h2>
 ${committeeTable(report)}
 </section>
+${
+  extras.staffing === null
+    ? ''
+    : `<section class="staffing"><h2>Staffing</h2>\n${gridTable(extras.staffing, `Agents' logged-in, paused and staffed hours beside the calls answered, for ${report.period.label} and the comparison periods`)}\n</section>`
+}
 <section><h2>Commentary</h2>
 ${report.commentary.length === 0 ? '<p>No commentary for this period.</p>' : list(report.commentary, 'commentary')}
 </section>

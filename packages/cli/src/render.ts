@@ -1,4 +1,11 @@
-import { formatCount, NO_DATA, type CallFigures } from '@cdrflow/kpi';
+import {
+  formatCount,
+  formatHours,
+  formatPerStaffedHour,
+  NO_DATA,
+  type CallFigures,
+  type StaffingFigures,
+} from '@cdrflow/kpi';
 import { gridAsCsv, gridAsMarkdown, gridAsText, type Grid } from './grid';
 import { renderHtml } from './render-html';
 import type { Report } from './report';
@@ -52,6 +59,31 @@ function groupsGrid(report: Report): Grid {
   };
 }
 
+/**
+ * The staffing beside the committee table, one column per committee column;
+ * null when no column has agent events (a site that sends no queue_log agent lines).
+ */
+export function staffingGrid(report: Report): Grid | null {
+  const { committee, staffing } = report;
+  const columns = [staffing.current, staffing.previous, staffing.lastYear];
+  if (columns.every((c) => c === null)) return null;
+  const row = (label: string, cell: (f: StaffingFigures) => string | null): string[] => [
+    label,
+    ...columns.map((f) => (f === null ? NO_DATA : (cell(f) ?? NO_DATA))),
+  ];
+  return {
+    headers: ['Staffing', ...committee.columns.map((c) => c.title)],
+    subheaders: ['', ...committee.columns.map((c) => c.period.label)],
+    rows: [
+      row('Logged-in hours', (f) => formatHours(f.loggedInMs)),
+      row('Paused hours', (f) => formatHours(f.pausedMs)),
+      row('Staffed hours (logged in, not paused)', (f) => formatHours(f.staffedMs)),
+      row('Answered calls per staffed hour', formatPerStaffedHour),
+      row('Agents logged in', (f) => formatCount(f.agents)),
+    ],
+  };
+}
+
 /** The JSON figures: CallFigures plus the rates as fractions under the names the README documents. */
 function jsonFigures(f: CallFigures) {
   return {
@@ -80,6 +112,7 @@ export function renderReport(report: Report, format: OutputFormat, hints: { reje
         outboundCalls: report.outboundCalls,
         groupBy: report.groupBy,
         groups: report.groups.map((g) => ({ channel: g.channel, group: g.group, ...jsonFigures(g.figures) })),
+        staffing: report.staffing,
         definitions: report.definitions,
         commentary: report.commentary,
         trend: report.trend.map((t) => ({ period: t.period.label, values: t.values })),
@@ -93,12 +126,16 @@ export function renderReport(report: Report, format: OutputFormat, hints: { reje
     return renderHtml(report, {
       footer: footer(report, hints.rejectsCommand),
       breakdown: report.groupBy === null ? null : groupsGrid(report),
+      staffing: staffingGrid(report),
     });
   }
   const render = format === 'markdown' ? gridAsMarkdown : format === 'csv' ? gridAsCsv : gridAsText;
   const parts = [render(committeeGrid(report))];
+  const staffing = staffingGrid(report);
+  // Under the committee table; in CSV after the breakdown, so the grids before it keep their place.
+  if (staffing !== null && format !== 'csv') parts.push(render(staffing));
   if (report.groupBy !== null) parts.push(render(groupsGrid(report)));
-  if (format === 'csv') return parts.join('\n\n');
+  if (format === 'csv') return (staffing === null ? parts : [...parts, render(staffing)]).join('\n\n');
   const bullet = format === 'markdown' ? '- ' : '  ';
   parts.push(['Commentary:', ...report.commentary.map((c) => bullet + c)].join('\n'));
   parts.push(['Definitions:', ...report.definitions.map((d) => bullet + d)].join('\n'));

@@ -6,6 +6,7 @@ import {
   monthsOf,
   withMeanOfMonths,
   computeSurveyFigures,
+  computeStaffingFigures,
   emptyCallAccumulator,
   mergeCallAccumulators,
   parsePeriodKey,
@@ -20,6 +21,7 @@ import {
   type KpiId,
   type KpiSettings,
   type QuarterAverage,
+  type StaffingFigures,
   type Period,
   type PeriodInput,
   type SurveyFigures,
@@ -49,6 +51,13 @@ export interface TrendPoint {
 /** Periods in a trend: two years of quarters, the committee pack's chart span. */
 export const TREND_PERIODS = 8;
 
+/** Staffing per committee column (docs/kpi.md, "Staffing"); null for a period without agent events. */
+export interface ReportStaffing {
+  current: StaffingFigures | null;
+  previous: StaffingFigures | null;
+  lastYear: StaffingFigures | null;
+}
+
 export interface Report {
   period: Period;
   committee: CommitteeTable;
@@ -61,12 +70,18 @@ export interface Report {
   groupBy: GroupBy | null;
   groups: GroupFigures[];
   definitions: string[];
-  /** Plain sentences on volume, wait and abandons against the comparison periods. */
+  /** Agents' logged-in, paused and staffed hours beside the calls they answered, per column. */
+  staffing: ReportStaffing;
+  /** Plain sentences on volume, wait, abandons and staffing against the comparison periods. */
   commentary: string[];
   /** The last TREND_PERIODS periods of this kind, oldest first, ending with this one; empty for a custom range. */
   trend: TrendPoint[];
   rejects: number;
 }
+
+/** Printed under the table when staffing is shown (docs/kpi.md, "Staffing"). */
+export const STAFFING_DEFINITION =
+  'Staffing (from queue_log agent events): an agent is logged in from AGENTLOGIN or its first ADDMEMBER until AGENTLOGOFF or REMOVEMEMBER from its last queue, and paused between PAUSE and UNPAUSE; staffed hours = logged-in − paused hours, summed per agent (two agents for an hour = 2 hours); answered calls per staffed hour = answered phone calls ÷ staffed hours.';
 
 /** Resolves what the user asked for into a period; "latest" is the quarter of the newest contact. */
 export async function resolvePeriod(store: CdrStore, selector: PeriodSelector, calendar: Calendar): Promise<Period> {
@@ -100,7 +115,8 @@ async function periodInput(store: CdrStore, period: Period): Promise<PeriodInput
     else if (row.channel === 'phone') phone = mergeCallAccumulators(phone, row.acc);
     else if (row.channel === 'face_to_face') faceToFace = mergeCallAccumulators(faceToFace, row.acc);
   }
-  return { period, phone, faceToFace, survey: await store.sumSurveys(range), outbound };
+  const [survey, staffing] = await Promise.all([store.sumSurveys(range), store.sumStaffing(range)]);
+  return { period, phone, faceToFace, survey, staffing, outbound };
 }
 
 /** Builds every figure of a report from ClickHouse sums; nothing is averaged before this point. */
@@ -169,7 +185,17 @@ export async function buildReport(
     outboundCalls: current.outbound,
     groupBy: options.groupBy,
     groups,
-    definitions: committee.definitions,
+    definitions: [
+      ...committee.definitions,
+      ...([current, previous, lastYear].some((c) => c.staffing !== null && c.staffing !== undefined)
+        ? [STAFFING_DEFINITION]
+        : []),
+    ],
+    staffing: {
+      current: computeStaffingFigures(current.staffing, current.phone),
+      previous: computeStaffingFigures(previous.staffing, previous.phone),
+      lastYear: computeStaffingFigures(lastYear.staffing, lastYear.phone),
+    },
     commentary: commentary({ current, previous, lastYear, settings }),
     trend,
     rejects: await store.countRejects(),

@@ -17,6 +17,7 @@ function flush(changes: Array<{ call: CallRecord; replaces?: CallRecord }>): Par
     provenance: { group: 'g', topic: 't', partition: 0, nextOffset: changes.length },
     calls: changes.map((c) => c.call),
     surveys: [],
+    agentTimes: [],
     rejects: [],
     intervalDeltas: deltas.callDeltas(),
     surveyDeltas: deltas.surveyDeltas(),

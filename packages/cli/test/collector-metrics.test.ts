@@ -22,14 +22,14 @@ describe('CollectorMetrics', () => {
       file: 'a.log',
       status: 'published',
       bytesRead: 1_000,
-      published: { calls: 8, surveys: 0, rejectsByReason: new Map([['duplicate_line', 1]]) },
+      published: { calls: 8, surveys: 0, agentTimes: 0, rejectsByReason: new Map([['duplicate_line', 1]]) },
     });
     metrics.onFileDone({
       source: 'pbx',
       file: 'a-again.log',
       status: 'duplicate',
       bytesRead: 0,
-      published: { calls: 0, surveys: 0, rejectsByReason: new Map() },
+      published: { calls: 0, surveys: 0, agentTimes: 0, rejectsByReason: new Map() },
     });
     expect((await metrics.readiness()).kafka).toEqual({
       ok: true,
@@ -40,7 +40,7 @@ describe('CollectorMetrics', () => {
       file: 'b.log',
       status: 'failed',
       bytesRead: 500,
-      published: { calls: 0, surveys: 0, rejectsByReason: new Map() },
+      published: { calls: 0, surveys: 0, agentTimes: 0, rejectsByReason: new Map() },
     });
     // A failed publish is retried on the next scan: still ready while the broker answers, and the detail says so.
     expect((await metrics.readiness()).kafka).toEqual({

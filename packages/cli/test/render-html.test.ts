@@ -3,6 +3,7 @@ import {
   DEFAULT_CALENDAR,
   buildCommitteeTable,
   computeCallFigures,
+  computeStaffingFigures,
   computeSurveyFigures,
   describeDefinitions,
   emptyCallAccumulator,
@@ -65,6 +66,7 @@ function report(trend: Array<Partial<Record<KpiId, number | null>>>, extra: Part
     commentary: ['Calls offered were 1,000 this quarter.'],
     trend: QUARTERS.map((period, i) => ({ period, values: trend[i] ?? {} })),
     rejects: 3,
+    staffing: { current: null, previous: null, lastYear: null },
     ...extra,
   };
 }
@@ -213,6 +215,36 @@ describe('renderReport html', () => {
     const page = html(report([], { trend: [] }));
     expect(page).not.toContain('<svg');
     expect(page).toContain('No trend charts');
+  });
+});
+
+describe('renderReport staffing', () => {
+  const H = 3_600_000;
+  // This quarter 700 answered; 120 h logged in, 20 h paused: 100 h staffed, 7.0 calls per staffed hour.
+  const staffed = computeStaffingFigures({ loggedInMs: 120 * H, pausedMs: 20 * H, agents: 6 }, queued(700, 320, 300));
+  const withStaffing = () => report([], { staffing: { current: staffed, previous: null, lastYear: null } });
+
+  it('shows a Staffing table under the committee table, "No data" for a period without agent events', () => {
+    const text = renderReport(withStaffing(), 'table', HINTS);
+    expect(text.indexOf('Staffing')).toBeGreaterThan(text.indexOf('CSU06'));
+    expect(text.indexOf('Staffing')).toBeLessThan(text.indexOf('Commentary:'));
+    const line = (label: string) =>
+      text
+        .split('\n')
+        .find((l) => l.includes(label))
+        ?.split(/\s{2,}|\s*\|\s*/);
+    expect(line('Staffed hours')).toEqual(expect.arrayContaining(['100.0', 'No data']));
+    expect(line('Answered calls per staffed hour')).toEqual(expect.arrayContaining(['7.0', 'No data']));
+    const page = html(withStaffing());
+    expect(page).toContain('<section class="staffing"><h2>Staffing</h2>');
+    expect(page).toContain('<td>Logged-in hours</td><td>120.0</td><td>No data</td><td>No data</td>');
+    expect(page).toContain('<td>Paused hours</td><td>20.0</td>');
+    expect(page.indexOf('class="staffing"')).toBeLessThan(page.indexOf('<h2>Commentary</h2>'));
+  });
+
+  it('leaves the table out when no period has agent events', () => {
+    expect(html(report([]))).not.toContain('class="staffing"');
+    expect(renderReport(report([]), 'table', HINTS)).not.toContain('Staffing');
   });
 });
 

@@ -1,9 +1,11 @@
-import type { CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
+import type { AgentTime, CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
 
 /** What a parser hands back for each chunk: records completed so far and line-numbered rejects. */
 export interface ParseBatch {
   calls: CallRecord[];
   surveys: SurveyResponse[];
+  /** Agents' logged-in and paused time per interval (queue_log agent events only). */
+  agentTimes: AgentTime[];
   rejects: Reject[];
 }
 
@@ -27,12 +29,13 @@ export interface FileContext {
 }
 
 export function emptyBatch(): ParseBatch {
-  return { calls: [], surveys: [], rejects: [] };
+  return { calls: [], surveys: [], agentTimes: [], rejects: [] };
 }
 
 export function appendBatch(into: ParseBatch, from: ParseBatch): ParseBatch {
   for (const c of from.calls) into.calls.push(c);
   for (const s of from.surveys) into.surveys.push(s);
+  for (const a of from.agentTimes) into.agentTimes.push(a);
   for (const r of from.rejects) into.rejects.push(r);
   return into;
 }

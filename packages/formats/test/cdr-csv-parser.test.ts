@@ -94,7 +94,7 @@ const BASE_RECORD: CallRecord = {
 describe('CDR CSV: default columns', () => {
   it('reads one answered row into an exact record', () => {
     const out = parse(`${cdr()}\n`, { queueServices: { '600': 'Revenues' } });
-    expect(out).toEqual({ calls: [{ ...BASE_RECORD, service: 'Revenues' }], surveys: [], rejects: [] });
+    expect(out).toEqual({ calls: [{ ...BASE_RECORD, service: 'Revenues' }], surveys: [], agentTimes: [], rejects: [] });
   });
 
   it('reads "" escapes with commas inside clid', () => {
@@ -282,7 +282,7 @@ describe('CDR CSV: legs', () => {
       pseudonymise,
     );
     const pushed = parser.push(utf8(`${legs.join('\n')}\n`));
-    expect(pushed).toEqual({ calls: [], surveys: [], rejects: [] });
+    expect(pushed).toEqual({ calls: [], surveys: [], agentTimes: [], rejects: [] });
     const out = parser.end();
     expect(out).toEqual({
       calls: [
@@ -317,6 +317,7 @@ describe('CDR CSV: legs', () => {
         },
       ],
       surveys: [],
+      agentTimes: [],
       rejects: [],
     });
   });

@@ -96,6 +96,7 @@ describe('mapped CSV: face-to-face ticket export', () => {
         },
       ],
       surveys: [],
+      agentTimes: [],
       rejects: [],
     });
   });
@@ -221,6 +222,7 @@ describe('mapped CSV: headerless calls by index', () => {
         },
       ],
       surveys: [],
+      agentTimes: [],
       rejects: [],
     });
   });
@@ -300,6 +302,7 @@ describe('mapped CSV: survey export', () => {
         { ...R1, id: 'qmatic:R2', at: Date.UTC(2020, 5, 1, 9, 31), callId: null, score: 3, satisfied: false, line: 3 },
         { ...R1, id: 'qmatic:R3', at: Date.UTC(2020, 5, 1, 8, 32), callId: null, score: 4.5, satisfied: true, line: 5 },
       ],
+      agentTimes: [],
       rejects: [],
     });
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseCallRecord, type CallRecord, type Reject } from '@cdrflow/schema';
+import { parseAgentTime, parseCallRecord, type AgentTime, type CallRecord, type Reject } from '@cdrflow/schema';
 import { describe, expect, it } from 'vitest';
 import { QueueLogSession } from '../src/queue-log/queue-log-session';
 
@@ -10,17 +10,22 @@ const fixture = (name: string): Uint8Array =>
 
 const pseudonymise = (n: string): string => `k-${n.length}-${n.charCodeAt(n.length - 1)}`;
 
-function read(session: QueueLogSession, files: string[]): { calls: CallRecord[]; rejects: Reject[] } {
+function read(
+  session: QueueLogSession,
+  files: string[],
+): { calls: CallRecord[]; rejects: Reject[]; agentTimes: AgentTime[] } {
   const calls: CallRecord[] = [];
   const rejects: Reject[] = [];
+  const agentTimes: AgentTime[] = [];
   for (const file of files) {
     const parser = session.openFile(file);
     for (const batch of [parser.push(fixture(file)), parser.end()]) {
       for (const c of batch.calls) calls.push(parseCallRecord(c));
+      for (const a of batch.agentTimes) agentTimes.push(parseAgentTime(a));
       rejects.push(...batch.rejects);
     }
   }
-  return { calls, rejects };
+  return { calls, rejects, agentTimes };
 }
 
 interface Figures {
@@ -113,6 +118,33 @@ describe('fixtures/queue_log', () => {
       avgAnsweredWaitS: 48.33, // 145 / 3
       maxWaitS: 300,
     });
+  });
+
+  it('day1.log + day2.log give the hand-checked staffing per agent and interval, provisional then final', () => {
+    const session = new QueueLogSession({ source: 'pbx', form: 'file', pseudonymise });
+    const { agentTimes } = read(session, ['day1.log', 'day2.log']);
+    const B = 1704099600 * 1000; // 09:00 UTC; 09:15 = B + 900 s
+    const I2 = B + 900_000;
+    // [id, version, logged-in s, paused s, file:line], in the order emitted (README, "Staffing").
+    expect(
+      agentTimes.map((a) => [a.id, a.version, a.loggedInMs / 1000, a.pausedMs / 1000, `${a.file}:${a.line}`]),
+    ).toEqual([
+      // day1: the 09:00 interval is complete when c7 ENTERQUEUE (B+900) is read.
+      [`pbx:agent:Agent/1001:${B}`, 901, 898, 0, 'day1.log:3'],
+      [`pbx:agent:Agent/1002:${B}`, 901, 894, 600, 'day1.log:16'],
+      // end of day1 (watermark B+990): 09:15 provisional, 90 s known.
+      [`pbx:agent:Agent/1001:${I2}`, 91, 90, 0, 'day1.log:3'],
+      [`pbx:agent:Agent/1002:${I2}`, 91, 90, 90, 'day1.log:16'],
+      // end of day2 (watermark B+1700): 09:15 still provisional, 800 s known.
+      [`pbx:agent:Agent/1001:${I2}`, 801, 800, 0, 'day1.log:3'],
+      [`pbx:agent:Agent/1002:${I2}`, 801, 800, 800, 'day2.log:11'],
+    ]);
+    // Newest version per id: logged in 898 + 894 + 800 + 800 = 3,392 s, paused 600 + 800 = 1,400 s.
+    const latest = new Map<string, AgentTime>();
+    for (const a of agentTimes) if ((latest.get(a.id)?.version ?? 0) < a.version) latest.set(a.id, a);
+    const sum = (f: (a: AgentTime) => number) => [...latest.values()].reduce((n, a) => n + f(a), 0) / 1000;
+    expect([sum((a) => a.loggedInMs), sum((a) => a.pausedMs)]).toEqual([3392, 1400]);
+    expect(session.agentCount()).toBe(2);
   });
 
   it('queue_log_db.csv (Europe/London local time) gives the hand-checked per-queue figures', () => {

@@ -448,7 +448,7 @@ describe('QueueLogSession: rotation and open calls', () => {
     readFile(s, 'a.log', log([0, ENTER], [60, 'c2|sales|NONE|ENTERQUEUE||07700900002|1']));
     // 60 − 0 = 60 s is not more than 60 s: still open.
     expect(s.openCallCount()).toBe(2);
-    expect(s.expire()).toEqual({ calls: [], surveys: [], rejects: [] });
+    expect(s.expire()).toEqual({ calls: [], surveys: [], agentTimes: [], rejects: [] });
     readFile(s, 'b.log', log([61, 'NONE|NONE|Agent/1|PAUSE|']));
     // The agent line moved the watermark to T+61: 61 s > 60 s, so c1 was reported at the end of b.log.
     expect(s.openCallCount()).toBe(1);

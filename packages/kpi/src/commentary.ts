@@ -3,6 +3,7 @@ import { KIND_NOUN, type PeriodInput } from './committee-table';
 import { computeCallFigures, type CallFigures } from './figures';
 import { formatCount, formatRatio } from './format';
 import type { KpiSettings } from './settings';
+import { computeStaffingFigures, formatHours, formatPerStaffedHour, type StaffingFigures } from './staffing';
 
 export interface CommentaryInput {
   current: PeriodInput;
@@ -48,7 +49,7 @@ const abandonRate: Measure = {
   change: (from, to) => `${formatRatio(Math.abs(to - from) * 100, 100, 2)} percentage points`,
 };
 
-function comparison(m: Measure, now: number, then: number | null, against: string): string {
+function comparison(m: Pick<Measure, 'show' | 'change'>, now: number, then: number | null, against: string): string {
   if (then === null) return `there is no data for ${against}`;
   if (now === then) return `unchanged on ${against}`;
   return `${now > then ? 'up' : 'down'} ${m.change(then, now)} on ${against} (${m.show(then)})`;
@@ -89,8 +90,9 @@ function againstTarget(id: 'CSU10' | 'CSU11' | 'CSU12', value: number | null, se
  * table: how call volume, wait, abandoned rate and face-to-face wait moved
  * against the previous period and the same period last year, and whether
  * each is within its target. A period without contacts says so rather than
- * reporting zero. Staffing is not stated: it needs agent events, which are
- * not collected yet.
+ * reporting zero. Staffed hours (queue_log agent events) are stated when any
+ * of the three periods has them, with answered calls per staffed hour; and
+ * when calls rose, staffed hours fell and wait rose, one sentence links them.
  */
 export function commentary(input: CommentaryInput): string[] {
   const { settings } = input;
@@ -116,6 +118,13 @@ export function commentary(input: CommentaryInput): string[] {
       againstTarget('CSU12', faceToFace.current.avgWaitSeconds, settings),
     ),
   ];
+  const staffing = {
+    current: computeStaffingFigures(input.current.staffing, input.current.phone),
+    previous: computeStaffingFigures(input.previous.staffing, input.previous.phone),
+    lastYear: computeStaffingFigures(input.lastYear.staffing, input.lastYear.phone),
+  };
+  const staffed = staffingSentence(staffing, noun);
+  if (staffed !== null) lines.push(staffed);
   const volume = [phone.current.offered, phone.previous.offered];
   const waits = [phone.current.avgWaitSeconds, phone.previous.avgWaitSeconds];
   if (
@@ -125,9 +134,64 @@ export function commentary(input: CommentaryInput): string[] {
     volume[0]! > volume[1]! &&
     waits[0] > waits[1]
   ) {
-    lines.push(
-      `Wait rose with volume: ${formatCount(volume[0]! - volume[1]!)} more calls than the previous ${noun}, answered on average ${seconds(waits[0] - waits[1])} later.`,
-    );
+    const more = `${formatCount(volume[0]! - volume[1]!)} more calls`;
+    const later = `answered on average ${seconds(waits[0] - waits[1])} later`;
+    const now = staffing.current;
+    const then = staffing.previous;
+    if (now !== null && then !== null && then.staffedMs > 0 && now.staffedMs < then.staffedMs) {
+      const fewer = then.staffedMs - now.staffedMs;
+      const rate = (f: StaffingFigures) => formatPerStaffedHour(f) ?? 'none';
+      lines.push(
+        `Wait rose as calls rose and staffed hours fell: ${more} than the previous ${noun} with ${formatHours(fewer)} fewer staffed hours (${formatRatio(fewer * 100, then.staffedMs, 1)} %), so each staffed hour answered ${rate(now)} calls against ${rate(then)}, and calls were ${later}.`,
+      );
+    } else {
+      lines.push(`Wait rose with volume: ${more} than the previous ${noun}, ${later}.`);
+    }
   }
   return lines;
+}
+
+const staffedHours: Pick<Measure, 'show' | 'change'> = {
+  show: formatHours,
+  change: (from, to) =>
+    from === 0
+      ? formatHours(Math.abs(to - from))
+      : `${formatHours(Math.abs(to - from))} (${formatRatio(Math.abs(to - from) * 100, from, 1)} %)`,
+};
+
+/**
+ * "Staffed hours were 1,234.5 this quarter, down 150.0 (10.8 %) on the
+ * previous quarter (1,384.5), and …; 12.3 answered calls per staffed hour
+ * (10.2 the previous quarter, 11.0 the same quarter last year)." Null when
+ * no period has agent events (a site that sends no queue_log agent lines).
+ */
+function staffingSentence(
+  s: { current: StaffingFigures | null; previous: StaffingFigures | null; lastYear: StaffingFigures | null },
+  noun: string,
+): string | null {
+  if (s.current === null && s.previous === null && s.lastYear === null) return null;
+  const previous = `the previous ${noun}`;
+  const lastYear = `the same ${noun} last year`;
+  if (s.current === null) {
+    const before = s.previous === null ? '' : ` (${formatHours(s.previous.staffedMs)} ${previous})`;
+    return `Staffed hours: no data this ${noun}${before}.`;
+  }
+  const now = s.current.staffedMs;
+  const parts = [
+    comparison(staffedHours, now, s.previous?.staffedMs ?? null, previous),
+    comparison(staffedHours, now, s.lastYear?.staffedMs ?? null, lastYear),
+  ];
+  const rate = (f: StaffingFigures | null) => (f === null ? null : formatPerStaffedHour(f));
+  const others = [
+    [rate(s.previous), previous],
+    [rate(s.lastYear), lastYear],
+  ]
+    .filter(([r]) => r !== null)
+    .map(([r, against]) => `${r} ${against}`);
+  const nowRate = rate(s.current);
+  const perHour =
+    nowRate === null
+      ? ''
+      : `; ${nowRate} answered calls per staffed hour${others.length > 0 ? ` (${others.join(', ')})` : ''}`;
+  return `Staffed hours were ${formatHours(now)} this ${noun} (${formatHours(s.current.loggedInMs)} logged in, ${formatHours(s.current.pausedMs)} paused), ${parts.join(', and ')}${perHour}.`;
 }

@@ -1,3 +1,4 @@
+import type { StaffingSums } from './staffing';
 import type { Calendar } from './calendar';
 import type { CallAccumulator } from './call-accumulator';
 import {
@@ -25,6 +26,8 @@ export interface PeriodInput {
   phone: CallAccumulator;
   faceToFace: CallAccumulator;
   survey: SurveyAccumulator;
+  /** Agents' time from queue_log agent events; null or absent when the period has none. */
+  staffing?: StaffingSums | null;
 }
 
 export interface CommitteeTableInput {

@@ -72,6 +72,8 @@ export type { CallFigures, SurveyFigures } from './figures';
 export { NO_DATA, formatCount, formatRatio } from './format';
 export { buildCommitteeTable, kpiValue } from './committee-table';
 export { commentary } from './commentary';
+export { computeStaffingFigures, formatHours, formatPerStaffedHour } from './staffing';
+export type { StaffingFigures, StaffingSums } from './staffing';
 export { MEAN_OF_MONTHS_NOTE, QUARTER_AVERAGES, monthsOf, withMeanOfMonths } from './mean-of-months';
 export type { QuarterAverage } from './mean-of-months';
 export type {

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
+import { AgentTimeV1, type AgentTime } from './agent-time';
 import { CallRecordV1, type CallRecord } from './call-record';
 import { describeIssue } from './describe-issue';
 import { RejectV1, type Reject } from './reject';
 import { SurveyResponseV1, type SurveyResponse } from './survey-response';
 
-export type BusRecord = CallRecord | SurveyResponse | Reject;
+export type BusRecord = CallRecord | SurveyResponse | AgentTime | Reject;
 
 /** A record that failed its schema; the message names every failing field. */
 export class RecordInvalidError extends Error {
@@ -34,11 +35,13 @@ function validator<T>(kind: string, schema: z.ZodType<T>): (value: unknown) => T
 export const parseCallRecord = validator('CallRecord', CallRecordV1);
 export const parseSurveyResponse = validator('SurveyResponse', SurveyResponseV1);
 export const parseReject = validator('Reject', RejectV1);
+export const parseAgentTime = validator('AgentTime', AgentTimeV1);
 
 /** Field order is fixed by the schema, so the same record always encodes to the same bytes. */
 const CALL_KEYS = Object.keys(CallRecordV1.shape) as (keyof CallRecord)[];
 const SURVEY_KEYS = Object.keys(SurveyResponseV1.shape) as (keyof SurveyResponse)[];
 const REJECT_KEYS = Object.keys(RejectV1.shape) as (keyof Reject)[];
+const AGENT_TIME_KEYS = Object.keys(AgentTimeV1.shape) as (keyof AgentTime)[];
 
 function stableJson<T extends object>(record: T, keys: readonly (keyof T)[]): string {
   const ordered: Partial<T> = {};
@@ -52,6 +55,8 @@ export function encodeRecord(record: BusRecord): string {
       return stableJson(record, CALL_KEYS);
     case 'survey.v1':
       return stableJson(record, SURVEY_KEYS);
+    case 'agent_time.v1':
+      return stableJson(record, AGENT_TIME_KEYS);
     case 'reject.v1':
       return stableJson(record, REJECT_KEYS);
   }
@@ -71,11 +76,13 @@ export function decodeRecord(json: string): BusRecord {
       return parseCallRecord(value);
     case 'survey.v1':
       return parseSurveyResponse(value);
+    case 'agent_time.v1':
+      return parseAgentTime(value);
     case 'reject.v1':
       return parseReject(value);
     default:
       throw new RecordInvalidError('record', [
-        `schema ${JSON.stringify(schema)} is not one of call.v1, survey.v1, reject.v1`,
+        `schema ${JSON.stringify(schema)} is not one of call.v1, survey.v1, agent_time.v1, reject.v1`,
       ]);
   }
 }

@@ -2,6 +2,8 @@ export { CallRecordV1, CHANNELS, DIRECTIONS, OUTCOMES } from './call-record';
 export type { CallRecord, Channel, Direction, Outcome } from './call-record';
 export { SurveyResponseV1 } from './survey-response';
 export type { SurveyResponse } from './survey-response';
+export { AGENT_INTERVAL_MS, AgentTimeV1, agentTimeId } from './agent-time';
+export type { AgentTime } from './agent-time';
 export { RejectV1, makeReject } from './reject';
 export type { Reject } from './reject';
 export { REJECT_REASONS, REJECT_REASON_CODES } from './reject-reasons';
@@ -10,6 +12,7 @@ export {
   RecordInvalidError,
   decodeRecord,
   encodeRecord,
+  parseAgentTime,
   parseCallRecord,
   parseReject,
   parseSurveyResponse,

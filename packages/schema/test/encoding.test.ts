@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRecord, encodeRecord, parseCallRecord, RecordInvalidError, type CallRecord } from '@cdrflow/schema';
+import {
+  decodeRecord,
+  encodeRecord,
+  parseAgentTime,
+  parseCallRecord,
+  RecordInvalidError,
+  type AgentTime,
+  type CallRecord,
+} from '@cdrflow/schema';
 
 const call: CallRecord = {
   schema: 'call.v1',
@@ -55,5 +63,36 @@ describe('stable JSON encoding', () => {
 
   it('catches an epoch given in seconds instead of milliseconds', () => {
     expect(() => parseCallRecord({ ...call, arrivedAt: 1590994800, answeredAt: null })).toThrow(/arrivedAt/);
+  });
+});
+
+describe('agent_time.v1', () => {
+  const start = Date.UTC(2024, 0, 1, 9, 15);
+  const agentTime: AgentTime = {
+    schema: 'agent_time.v1',
+    id: `pbx:agent:Agent/1001:${start}`,
+    version: 901,
+    source: 'pbx',
+    agent: 'Agent/1001',
+    intervalStart: start,
+    loggedInMs: 900_000,
+    pausedMs: 120_000,
+    file: 'queue_log',
+    line: 3,
+  };
+
+  it('round-trips through the stable encoding and decodeRecord', () => {
+    expect(decodeRecord(encodeRecord(agentTime))).toEqual(agentTime);
+    const shuffled = Object.fromEntries(Object.entries(agentTime).reverse()) as AgentTime;
+    expect(encodeRecord(shuffled)).toBe(encodeRecord(agentTime));
+  });
+
+  it('refuses a misaligned interval, more than 15 minutes, paused above logged in, or an id that does not match', () => {
+    expect(() =>
+      parseAgentTime({ ...agentTime, intervalStart: start + 1, id: `pbx:agent:Agent/1001:${start + 1}` }),
+    ).toThrow(/intervalStart: must be on a 15-minute UTC boundary/);
+    expect(() => parseAgentTime({ ...agentTime, loggedInMs: 900_001 })).toThrow(/loggedInMs/);
+    expect(() => parseAgentTime({ ...agentTime, loggedInMs: 60_000 })).toThrow(/pausedMs: is more than loggedInMs/);
+    expect(() => parseAgentTime({ ...agentTime, agent: 'SIP/1' })).toThrow(/id: must be/);
   });
 });

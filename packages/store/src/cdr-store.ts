@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { CallAccumulator, SurveyAccumulator } from '@cdrflow/kpi';
-import type { CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
+import type { CallAccumulator, StaffingSums, SurveyAccumulator } from '@cdrflow/kpi';
+import type { AgentTime, CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
 import { connect, type StoreTarget } from './connection';
 import { AbandonQueries } from './abandon-queries';
 import { AnalystViews, type KpiViewSettings } from './kpi-views';
@@ -8,6 +8,7 @@ import { migrate } from './migrate';
 import { ReconcileStore } from './reconcile';
 import {
   ACCUMULATOR_SUMS,
+  agentTimeRow,
   callRow,
   intervalRow,
   rejectRow,
@@ -41,10 +42,13 @@ export interface PartitionFlush {
   provenance: Provenance;
   calls: CallRecord[];
   surveys: SurveyResponse[];
+  agentTimes: AgentTime[];
   rejects: Reject[];
   intervalDeltas: IntervalDelta[];
   surveyDeltas: SurveyDelta[];
 }
+
+export type { StaffingSums };
 
 export interface RangeQuery {
   fromMs: number;
@@ -71,7 +75,7 @@ export interface RejectListing {
 
 const LOOKUP_CHUNK = 10_000;
 /** Tables whose rows carry the flush that wrote them. */
-const FLUSHED_TABLES = ['calls', 'surveys', 'interval_stats', 'survey_stats', 'rejects'] as const;
+const FLUSHED_TABLES = ['calls', 'surveys', 'agent_time', 'interval_stats', 'survey_stats', 'rejects'] as const;
 
 /**
  * The client's ping reports failure in its result rather than throwing, so
@@ -181,6 +185,19 @@ export class CdrStore {
     return found;
   }
 
+  /** The stored version of each agent interval id (newest wins, as for calls and surveys). */
+  async latestAgentTimeVersions(ids: readonly string[]): Promise<Map<string, { version: number }>> {
+    const found = new Map<string, { version: number }>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const rows = await this.select<{ id: string; version: number }>(
+        `SELECT id, max(version) AS version FROM agent_time WHERE id IN {ids:Array(String)} GROUP BY id`,
+        { ids: ids.slice(i, i + LOOKUP_CHUNK) },
+      );
+      for (const row of rows) found.set(row.id, { version: row.version });
+    }
+    return found;
+  }
+
   /**
    * Writes every partition's rows. They stay invisible to reports (the
    * *_committed views) until `commitOffsets` lands, and are discarded when the
@@ -194,6 +211,10 @@ export class CdrStore {
     await this.insert(
       'surveys',
       parts.flatMap((p) => p.surveys.map((s) => surveyRow(s, p.provenance))),
+    );
+    await this.insert(
+      'agent_time',
+      parts.flatMap((p) => p.agentTimes.map((a) => agentTimeRow(a, p.provenance))),
     );
     await this.insert(
       'rejects',
@@ -260,6 +281,28 @@ export class CdrStore {
       { from: range.fromMs, to: range.toMs },
     );
     return rows[0] ?? { responses: 0, satisfied: 0 };
+  }
+
+  /**
+   * Agents' logged-in and paused time in a range, from the latest committed
+   * version of each agent interval; null when there is none (no agent events:
+   * "No data", never 0).
+   */
+  async sumStaffing(range: RangeQuery): Promise<StaffingSums | null> {
+    const rows = await this.select<{
+      loggedInMs: number | string;
+      pausedMs: number | string;
+      agents: number | string;
+      n: number | string;
+    }>(
+      `SELECT sum(logged_in_ms) AS loggedInMs, sum(paused_ms) AS pausedMs, uniqExact(source, agent) AS agents, count() AS n
+       FROM agent_time_committed
+       WHERE interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND interval_start < fromUnixTimestamp64Milli({to:Int64})`,
+      { from: range.fromMs, to: range.toMs },
+    );
+    const row = rows[0];
+    if (row === undefined || Number(row.n) === 0) return null;
+    return { loggedInMs: Number(row.loggedInMs), pausedMs: Number(row.pausedMs), agents: Number(row.agents) };
   }
 
   /** Arrival time of the latest contact, or null when nothing has been ingested. */

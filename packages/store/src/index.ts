@@ -5,6 +5,7 @@ export type {
   PartitionFlush,
   RangeQuery,
   RejectListing,
+  StaffingSums,
   StoredCall,
   StoredSurvey,
 } from './cdr-store';

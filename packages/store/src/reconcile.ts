@@ -134,7 +134,15 @@ export class ReconcileStore {
     await this.store.discardUncommitted(group, topic, partition, committed);
     if (deltas.length === 0) return null;
     const provenance: Provenance = { group, topic, partition, nextOffset: committed + 1 };
-    const flush = { provenance, calls: [], surveys: [], rejects: [], intervalDeltas: [...deltas], surveyDeltas: [] };
+    const flush = {
+      provenance,
+      calls: [],
+      surveys: [],
+      agentTimes: [],
+      rejects: [],
+      intervalDeltas: [...deltas],
+      surveyDeltas: [],
+    };
     await this.store.writeRows([flush]);
     await this.store.commitOffsets([flush]);
     return provenance.nextOffset;

@@ -1,4 +1,4 @@
-import type { CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
+import type { AgentTime, CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
 import type { CallAccumulator, SurveyAccumulator } from '@cdrflow/kpi';
 
 /** Which flush wrote a row: the consumer group, partition and the offset the flush commits up to. */
@@ -76,6 +76,21 @@ export function surveyRow(s: SurveyResponse, p: Provenance) {
     satisfied: s.satisfied,
     file: s.file,
     line: s.line,
+    ...provenanceColumns(p),
+  };
+}
+
+export function agentTimeRow(a: AgentTime, p: Provenance) {
+  return {
+    id: a.id,
+    version: a.version,
+    source: a.source,
+    agent: a.agent,
+    interval_start: Math.floor(a.intervalStart / 1000),
+    logged_in_ms: a.loggedInMs,
+    paused_ms: a.pausedMs,
+    file: a.file,
+    line: a.line,
     ...provenanceColumns(p),
   };
 }

@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import { topicPartitionKey, type BusConsumer, type MessageBatch, type TopicPartition } from '@cdrflow/bus';
-import { decodeRecord, RecordInvalidError, type CallRecord, type SurveyResponse } from '@cdrflow/schema';
+import {
+  decodeRecord,
+  RecordInvalidError,
+  type AgentTime,
+  type CallRecord,
+  type SurveyResponse,
+} from '@cdrflow/schema';
 import { StoreError, type CdrStore, type PartitionFlush } from '@cdrflow/store';
 import { IntervalDeltas } from './contributions';
 import { PendingPartition } from './pending';
@@ -35,7 +41,7 @@ export interface FlushDone {
   /** What was written: rows, retractions (in the interval deltas) and offsets. */
   parts: readonly PartitionFlush[];
   durationMs: number;
-  /** Rows written: calls, surveys and rejects. */
+  /** Rows written: calls, surveys, agent times and rejects. */
   rows: number;
 }
 
@@ -168,6 +174,9 @@ export class Aggregator {
         case 'survey.v1':
           pending.addSurvey(record);
           break;
+        case 'agent_time.v1':
+          pending.addAgentTime(record);
+          break;
         case 'reject.v1':
           pending.addReject(record);
           break;
@@ -241,15 +250,17 @@ export class Aggregator {
   private async write(windows: readonly PendingPartition[]): Promise<void> {
     if (windows.length === 0) return;
     const started = Date.now();
-    const [storedCalls, storedSurveys] = await Promise.all([
+    const [storedCalls, storedSurveys, storedAgentTimes] = await Promise.all([
       this.store.latestCalls(windows.flatMap((w) => [...w.calls.keys()])),
       this.store.latestSurveys(windows.flatMap((w) => [...w.surveys.keys()])),
+      this.store.latestAgentTimeVersions(windows.flatMap((w) => [...w.agentTimes.keys()])),
     ]);
     let written = 0;
     const parts: PartitionFlush[] = windows.map((window) => {
       const deltas = new IntervalDeltas();
       const calls: CallRecord[] = [];
       const surveys: SurveyResponse[] = [];
+      const agentTimes: AgentTime[] = [];
       this.stats.dedupeHits += keepNewer(window.calls.values(), storedCalls, (call, replaced) => {
         if (replaced !== undefined) deltas.addCall(replaced, -1);
         deltas.addCall(call, 1);
@@ -260,8 +271,12 @@ export class Aggregator {
         deltas.addSurvey(survey, 1);
         surveys.push(survey);
       });
+      // No deltas for agent time: staffing is summed from the latest committed version of each id.
+      this.stats.dedupeHits += keepNewer(window.agentTimes.values(), storedAgentTimes, (agentTime) => {
+        agentTimes.push(agentTime);
+      });
       this.stats.dedupeHits += window.supersededInWindow;
-      written += calls.length + surveys.length;
+      written += calls.length + surveys.length + agentTimes.length;
       return {
         provenance: {
           group: this.options.groupId,
@@ -271,6 +286,7 @@ export class Aggregator {
         },
         calls,
         surveys,
+        agentTimes,
         rejects: window.rejects,
         intervalDeltas: deltas.callDeltas(),
         surveyDeltas: deltas.surveyDeltas(),

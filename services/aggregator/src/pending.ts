@@ -1,4 +1,4 @@
-import type { CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
+import type { AgentTime, CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
 
 /**
  * What one partition has delivered since the last flush: the newest version
@@ -8,6 +8,7 @@ import type { CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
 export class PendingPartition {
   calls = new Map<string, CallRecord>();
   surveys = new Map<string, SurveyResponse>();
+  agentTimes = new Map<string, AgentTime>();
   rejects: Reject[] = [];
   /** Messages folded since the last flush, superseded versions included. */
   received = 0;
@@ -37,6 +38,10 @@ export class PendingPartition {
     this.keepNewest(this.surveys, survey);
   }
 
+  addAgentTime(agentTime: AgentTime): void {
+    this.keepNewest(this.agentTimes, agentTime);
+  }
+
   private keepNewest<R extends { id: string; version: number }>(held: Map<string, R>, record: R): void {
     this.received += 1;
     const previous = held.get(record.id);
@@ -56,9 +61,11 @@ export class PendingPartition {
     // Hand the collections over rather than copying them record by record.
     drained.calls = this.calls;
     drained.surveys = this.surveys;
+    drained.agentTimes = this.agentTimes;
     drained.rejects = this.rejects;
     this.calls = new Map();
     this.surveys = new Map();
+    this.agentTimes = new Map();
     this.rejects = [];
     drained.received = this.received;
     drained.supersededInWindow = this.supersededInWindow;
@@ -75,9 +82,11 @@ export class PendingPartition {
     const newer = this.drain();
     for (const c of window.calls.values()) this.addCall(c);
     for (const s of window.surveys.values()) this.addSurvey(s);
+    for (const a of window.agentTimes.values()) this.addAgentTime(a);
     for (const r of window.rejects) this.addReject(r);
     for (const c of newer.calls.values()) this.addCall(c);
     for (const s of newer.surveys.values()) this.addSurvey(s);
+    for (const a of newer.agentTimes.values()) this.addAgentTime(a);
     for (const r of newer.rejects) this.addReject(r);
     this.received = window.received + newer.received;
     this.supersededInWindow = window.supersededInWindow + newer.supersededInWindow;

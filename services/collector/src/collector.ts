@@ -52,7 +52,7 @@ export interface CollectorListener {
   }): void;
 }
 
-export const NOTHING_PUBLISHED: PublishedCounts = { calls: 0, surveys: 0, rejectsByReason: new Map() };
+export const NOTHING_PUBLISHED: PublishedCounts = { calls: 0, surveys: 0, agentTimes: 0, rejectsByReason: new Map() };
 
 /** Calls an observer without letting a fault in it break collection. */
 export function notify(log: Logger, call: () => void): void {

@@ -1,4 +1,4 @@
-import { makeReject, type RejectReason } from '@cdrflow/schema';
+import { AGENT_INTERVAL_MS, agentTimeId, makeReject, type RejectReason } from '@cdrflow/schema';
 import { assertTimeZone } from '@cdrflow/time';
 import { LineSplitter, type LineBatch, type TextEncodingName } from '../lines';
 import { emptyBatch, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
@@ -54,6 +54,28 @@ export interface QueueLogCallState {
   stints: QueueLogStintState[];
 }
 
+/**
+ * Per-agent staffing state: one entry per member interface seen in an agent
+ * event, while it is logged in or holds time not yet emitted.
+ */
+export interface QueueLogAgentState {
+  agent: string;
+  /** AGENTLOGIN / AGENTCALLBACKLOGIN read and no logoff since. */
+  login: boolean;
+  /** Queues it was added to (ADDMEMBER) and not removed from. */
+  queues: string[];
+  paused: boolean;
+  /** Time up to which its time is counted (UTC ms). */
+  countedToMs: number;
+  /** Start of the interval `loggedInMs` and `pausedMs` belong to. */
+  intervalStartMs: number;
+  loggedInMs: number;
+  pausedMs: number;
+  /** The event that last changed its state. */
+  file: string;
+  line: number;
+}
+
 /** Everything a session carries between files, as JSON-able data. */
 export interface QueueLogSessionState {
   format: 'cdrflow.queue-log-session.v1';
@@ -61,6 +83,8 @@ export interface QueueLogSessionState {
   /** Latest event time read, UTC ms; null before the first event. */
   watermarkMs: number | null;
   calls: QueueLogCallState[];
+  /** Agents' staffing state; absent in snapshots written before staffing was collected. */
+  agents?: QueueLogAgentState[];
 }
 
 interface LiveCall {
@@ -167,6 +191,9 @@ export class QueueLogSession {
   /** Watermark at the last sweep; sweeps also run inside a file so state stays bounded by the timeouts. */
   private sweptAtMs = Number.NEGATIVE_INFINITY;
   private readonly sweepEveryMs: number;
+  private readonly agents = new Map<string, QueueLogAgentState>();
+  /** End of the interval holding the watermark: agents' finished intervals are emitted once it is passed. */
+  private agentBoundaryMs = Number.NEGATIVE_INFINITY;
 
   constructor(options: QueueLogSessionOptions) {
     this.options = resolve(options);
@@ -185,6 +212,8 @@ export class QueueLogSession {
     }
     const session = new QueueLogSession(options);
     session.watermarkMs = state.watermarkMs;
+    if (state.watermarkMs !== null) session.agentBoundaryMs = intervalStartOf(state.watermarkMs) + AGENT_INTERVAL_MS;
+    for (const agent of state.agents ?? []) session.agents.set(agent.agent, { ...agent, queues: [...agent.queues] });
     for (const call of state.calls) {
       session.calls.set(call.callid, {
         callid: call.callid,
@@ -211,6 +240,7 @@ export class QueueLogSession {
       source: this.options.source,
       watermarkMs: this.watermarkMs,
       calls,
+      agents: [...this.agents.values()].map((a) => ({ ...a, queues: [...a.queues] })),
     };
   }
 
@@ -241,6 +271,7 @@ export class QueueLogSession {
       end: () => {
         const out = take(splitter.end(), emptyBatch());
         this.expireInto(out);
+        this.agentsProvisional(out);
         return out;
       },
     };
@@ -294,6 +325,7 @@ export class QueueLogSession {
     if (this.watermarkMs === null || ev.atMs > this.watermarkMs) {
       this.watermarkMs = ev.atMs;
       if (ev.atMs - this.sweptAtMs >= this.sweepEveryMs) this.expireInto(out);
+      if (ev.atMs >= this.agentBoundaryMs) this.agentsFinal(ev.atMs, out);
     }
     let data = readEventData(ev.event, ev.data);
     if (data === undefined) {
@@ -310,13 +342,145 @@ export class QueueLogSession {
     }
     if (isGrammarError(data)) return this.reject(file, line, 'bad_event_data', data.error, this.redact(text, ev), out);
     switch (data.kind) {
-      case 'ring':
       case 'agent':
+        return this.agentEvent(ev, file, line, out);
+      case 'ring':
       case 'marker':
         return;
       default:
         this.fold(ev, data, { atMs: ev.atMs, file, line }, text, out);
     }
+  }
+
+  // ---- staffing: agents' logged-in and paused time (docs/kpi.md, "Staffing") ----
+
+  /** Agents with state held (logged in, or time not yet emitted). */
+  agentCount(): number {
+    return this.agents.size;
+  }
+
+  /** The watermark reached a new interval: every agent's earlier intervals are complete. */
+  private agentsFinal(watermarkMs: number, out: ParseBatch): void {
+    const start = intervalStartOf(watermarkMs);
+    this.agentBoundaryMs = start + AGENT_INTERVAL_MS;
+    for (const [name, agent] of this.agents) {
+      this.countAgent(agent, start, out);
+      if (!isLoggedIn(agent) && agent.loggedInMs === 0) this.agents.delete(name);
+    }
+  }
+
+  /** End of a file: time up to the watermark is counted and the open interval emitted as provisional. */
+  private agentsProvisional(out: ParseBatch): void {
+    const now = this.watermarkMs;
+    if (now === null) return;
+    for (const agent of this.agents.values()) {
+      this.countAgent(agent, now, out);
+      if (agent.loggedInMs > 0) this.emitAgent(agent, 1 + Math.floor((now - agent.intervalStartMs) / 1000), out);
+    }
+  }
+
+  /**
+   * Adds the agent's time from `countedToMs` to `toMs` to its interval,
+   * emitting each interval it completes (version 901: all 900 s known).
+   */
+  private countAgent(agent: QueueLogAgentState, toMs: number, out: ParseBatch): void {
+    while (agent.countedToMs < toMs) {
+      const end = agent.intervalStartMs + AGENT_INTERVAL_MS;
+      const upTo = toMs < end ? toMs : end;
+      if (isLoggedIn(agent)) {
+        agent.loggedInMs += upTo - agent.countedToMs;
+        if (agent.paused) agent.pausedMs += upTo - agent.countedToMs;
+      }
+      agent.countedToMs = upTo;
+      if (upTo === end) {
+        if (agent.loggedInMs > 0) this.emitAgent(agent, AGENT_INTERVAL_MS / 1000 + 1, out);
+        agent.intervalStartMs = end;
+        agent.loggedInMs = 0;
+        agent.pausedMs = 0;
+        // An agent logged out has no more time to count: jump to the end.
+        if (!isLoggedIn(agent)) {
+          agent.countedToMs = toMs;
+          agent.intervalStartMs = intervalStartOf(toMs);
+        }
+      }
+    }
+  }
+
+  private emitAgent(agent: QueueLogAgentState, version: number, out: ParseBatch): void {
+    const { source } = this.options;
+    out.agentTimes.push({
+      schema: 'agent_time.v1',
+      id: agentTimeId(source, agent.agent, agent.intervalStartMs),
+      version,
+      source,
+      agent: agent.agent,
+      intervalStart: agent.intervalStartMs,
+      loggedInMs: agent.loggedInMs,
+      pausedMs: agent.pausedMs,
+      file: agent.file,
+      line: agent.line,
+    });
+  }
+
+  /**
+   * Applies one agent event at its time (or at the time already counted, for
+   * a line older than that: time already emitted is never rewritten).
+   */
+  private agentEvent(ev: QueueLogEvent, file: string, line: number, out: ParseBatch): void {
+    const name = ev.agent;
+    if (name === '' || name === 'NONE') return; // QUEUESTART, CONFIGRELOAD, SYSCOMPAT
+    let agent = this.agents.get(name);
+    if (agent === undefined) {
+      agent = {
+        agent: name,
+        login: false,
+        queues: [],
+        paused: false,
+        countedToMs: ev.atMs,
+        intervalStartMs: intervalStartOf(ev.atMs),
+        loggedInMs: 0,
+        pausedMs: 0,
+        file,
+        line,
+      };
+      this.agents.set(name, agent);
+    } else {
+      this.countAgent(agent, ev.atMs, out);
+    }
+    switch (ev.event) {
+      case 'AGENTLOGIN':
+      case 'AGENTCALLBACKLOGIN':
+        agent.login = true;
+        break;
+      case 'AGENTLOGOFF':
+      case 'AGENTCALLBACKLOGOFF':
+        agent.login = false;
+        agent.queues.length = 0;
+        break;
+      case 'ADDMEMBER':
+        if (ev.queue !== 'NONE' && ev.queue !== '' && !agent.queues.includes(ev.queue)) agent.queues.push(ev.queue);
+        break;
+      case 'REMOVEMEMBER': {
+        const at = agent.queues.indexOf(ev.queue);
+        if (at !== -1) agent.queues.splice(at, 1);
+        // Removed from its last queue: logged out, whatever logged it in.
+        if (agent.queues.length === 0) agent.login = false;
+        break;
+      }
+      case 'PAUSE':
+      case 'PAUSEALL':
+        agent.paused = true;
+        break;
+      case 'UNPAUSE':
+      case 'UNPAUSEALL':
+        agent.paused = false;
+        break;
+      default:
+        return;
+    }
+    if (!isLoggedIn(agent)) agent.paused = false;
+    agent.file = file;
+    agent.line = line;
   }
 
   /** A reject's raw text must not carry the caller number either. */
@@ -525,4 +689,12 @@ function closedIn(stints: readonly QueueLogStintState[], queue: string): QueueLo
     if (s.queue === queue && s.close !== null) return s;
   }
   return undefined;
+}
+
+function intervalStartOf(ms: number): number {
+  return ms - (((ms % AGENT_INTERVAL_MS) + AGENT_INTERVAL_MS) % AGENT_INTERVAL_MS);
+}
+
+function isLoggedIn(agent: QueueLogAgentState): boolean {
+  return agent.login || agent.queues.length > 0;
 }

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** The 15-minute UTC interval every figure is summed in (packages/kpi INTERVAL_MS). */
+export const AGENT_INTERVAL_MS = 900_000;
+
+/**
+ * One agent's logged-in and paused time in one 15-minute UTC interval, from
+ * queue_log agent events (docs/kpi.md, "Staffing"). `agent` is the member
+ * interface as queue_log writes it (`Agent/1001`, `SIP/1001`): staff, not
+ * callers, so it is kept as it is (docs/decisions.md).
+ *
+ * `version` grows with how much of the interval is known: 1 + whole seconds
+ * of the interval covered when it was written, so a provisional record at the
+ * end of a file is superseded by a later one, and a complete interval has
+ * version 901.
+ */
+export const AgentTimeV1 = z
+  .object({
+    schema: z.literal('agent_time.v1'),
+    /** `<source>:agent:<agent>:<intervalStartMs>`. */
+    id: z
+      .string()
+      .min(3)
+      .regex(/^[^:\s]+:agent:\S+:\d+$/, 'must look like <source>:agent:<agent>:<intervalStartMs>'),
+    version: z.number().int().positive(),
+    source: z.string().min(1),
+    agent: z.string().min(1),
+    intervalStart: z
+      .number()
+      .int()
+      .min(Date.UTC(1990, 0, 1))
+      .max(Date.UTC(2100, 0, 1))
+      .refine((v) => v % AGENT_INTERVAL_MS === 0, 'must be on a 15-minute UTC boundary'),
+    loggedInMs: z.number().int().nonnegative().max(AGENT_INTERVAL_MS),
+    pausedMs: z.number().int().nonnegative().max(AGENT_INTERVAL_MS),
+    file: z.string(),
+    line: z.number().int().nonnegative(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.pausedMs > r.loggedInMs) {
+      ctx.addIssue({ code: 'custom', path: ['pausedMs'], message: 'is more than loggedInMs' });
+    }
+    if (r.id !== agentTimeId(r.source, r.agent, r.intervalStart)) {
+      ctx.addIssue({ code: 'custom', path: ['id'], message: 'must be <source>:agent:<agent>:<intervalStart>' });
+    }
+  });
+
+export type AgentTime = z.infer<typeof AgentTimeV1>;
+
+export function agentTimeId(source: string, agent: string, intervalStartMs: number): string {
+  return `${source}:agent:${agent}:${intervalStartMs}`;
+}
