@@ -169,7 +169,7 @@ describe('alerts end to end through a real Prometheus', () => {
     expect(byQueue!.labels['service']).toBeUndefined();
     // Both rates are extrapolated by the same factor, so their ratio is the call-weighted average up to float rounding.
     expect(Number(byQueue!.value)).toBeCloseTo(600, 9);
-    expect(byQueue!.annotations['summary']).toBe('Average wait in housing is 10m 0s (target ≤ 300 s)');
+    expect(byQueue!.annotations['summary']).toBe('Average wait in housing is 600.0 s (target ≤ 300 s)');
     expect(byQueue!.annotations['runbook_url']).toMatch(/\/docs\/runbooks\/call-wait\.md$/);
     // sales waited 60 s: never an alert for it.
     expect(alerts.filter((a) => a.labels['queue'] === 'sales')).toEqual([]);
