@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { CallRecord } from '@cdrflow/schema';
 import { IntervalDeltas } from '@cdrflow/aggregator';
 import { PendingPartition } from '../../services/aggregator/src/pending';
+import { call } from '../support/records';
 
 const RECORDS = 1_000_000;
 /** One record in ten is a second version of an earlier id (re-exports, overlaps). */
@@ -29,29 +30,21 @@ function records(): CallRecord[] {
     const outcome = OUTCOMES[n % OUTCOMES.length]!;
     const arrivedAt = start + idNumber * 2_000; // a call every 2 s: 450 per 15-minute interval
     const waitMs = (idNumber % 600) * 1_000;
-    out.push({
-      schema: 'call.v1',
-      id: `pbx:c${idNumber}`,
-      contactId: `pbx:c${idNumber}`,
-      stint: 1,
-      version: repeat ? 2 : 1,
-      source: 'pbx',
-      channel: 'phone',
-      direction: 'inbound',
-      queue: QUEUES[idNumber % QUEUES.length]!,
-      service: '',
-      arrivedAt,
-      answeredAt: outcome === 'answered' ? arrivedAt + waitMs : null,
-      endedAt: arrivedAt + waitMs + 60_000,
-      waitMs,
-      talkMs: outcome === 'answered' ? 60_000 : 0,
-      outcome,
-      exitKey: null,
-      callerKey: null,
-      agent: null,
-      file: 'bench',
-      line: n + 1,
-    });
+    out.push(
+      call({
+        id: `pbx:c${idNumber}`,
+        version: repeat ? 2 : 1,
+        queue: QUEUES[idNumber % QUEUES.length]!,
+        service: '',
+        arrivedAt,
+        waitMs,
+        outcome,
+        talkMs: outcome === 'answered' ? 60_000 : 0,
+        endedAt: arrivedAt + waitMs + 60_000,
+        file: 'bench',
+        line: n + 1,
+      }),
+    );
   }
   return out;
 }

@@ -3,13 +3,9 @@ import { emptyCallAccumulator, mergeCallAccumulators, type CallAccumulator } fro
 import { periodContaining, type CalendarPeriodKind, type Period } from './period';
 import { emptySurveyAccumulator, mergeSurveyAccumulators, type SurveyAccumulator } from './survey-accumulator';
 
-/** Storage grain: 15-minute intervals aligned to UTC. */
-export const INTERVAL_MS = 15 * 60_000;
-
-/** Start of the 15-minute UTC interval holding utcMs. */
-export function intervalStart(utcMs: number): number {
-  return utcMs - (((utcMs % INTERVAL_MS) + INTERVAL_MS) % INTERVAL_MS);
-}
+// The grain is part of the record contract (agent_time.v1 is checked against it), so it lives in schema.
+import { INTERVAL_MS, intervalStart } from '@cdrflow/schema';
+export { INTERVAL_MS, intervalStart };
 
 export interface IntervalRow<A> {
   intervalStartMs: number;

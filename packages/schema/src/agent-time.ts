@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** The 15-minute UTC interval every figure is summed in (packages/kpi INTERVAL_MS). */
-export const AGENT_INTERVAL_MS = 900_000;
+import { INTERVAL_MS } from './interval';
 
 /**
  * One agent's logged-in and paused time in one 15-minute UTC interval, from
@@ -30,9 +28,9 @@ export const AgentTimeV1 = z
       .int()
       .min(Date.UTC(1990, 0, 1))
       .max(Date.UTC(2100, 0, 1))
-      .refine((v) => v % AGENT_INTERVAL_MS === 0, 'must be on a 15-minute UTC boundary'),
-    loggedInMs: z.number().int().nonnegative().max(AGENT_INTERVAL_MS),
-    pausedMs: z.number().int().nonnegative().max(AGENT_INTERVAL_MS),
+      .refine((v) => v % INTERVAL_MS === 0, 'must be on a 15-minute UTC boundary'),
+    loggedInMs: z.number().int().nonnegative().max(INTERVAL_MS),
+    pausedMs: z.number().int().nonnegative().max(INTERVAL_MS),
     file: z.string(),
     line: z.number().int().nonnegative(),
   })

@@ -1,4 +1,4 @@
-import { AGENT_INTERVAL_MS, agentTimeId, makeReject, type RejectReason } from '@cdrflow/schema';
+import { INTERVAL_MS, agentTimeId, intervalStart, makeReject, type RejectReason } from '@cdrflow/schema';
 import { assertTimeZone } from '@cdrflow/time';
 import { LineSplitter, type LineBatch, type TextEncodingName } from '../lines';
 import { emptyBatch, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
@@ -212,7 +212,7 @@ export class QueueLogSession {
     }
     const session = new QueueLogSession(options);
     session.watermarkMs = state.watermarkMs;
-    if (state.watermarkMs !== null) session.agentBoundaryMs = intervalStartOf(state.watermarkMs) + AGENT_INTERVAL_MS;
+    if (state.watermarkMs !== null) session.agentBoundaryMs = intervalStart(state.watermarkMs) + INTERVAL_MS;
     for (const agent of state.agents ?? []) session.agents.set(agent.agent, { ...agent, queues: [...agent.queues] });
     for (const call of state.calls) {
       session.calls.set(call.callid, {
@@ -361,8 +361,8 @@ export class QueueLogSession {
 
   /** The watermark reached a new interval: every agent's earlier intervals are complete. */
   private agentsFinal(watermarkMs: number, out: ParseBatch): void {
-    const start = intervalStartOf(watermarkMs);
-    this.agentBoundaryMs = start + AGENT_INTERVAL_MS;
+    const start = intervalStart(watermarkMs);
+    this.agentBoundaryMs = start + INTERVAL_MS;
     for (const [name, agent] of this.agents) {
       this.countAgent(agent, start, out);
       if (!isLoggedIn(agent) && agent.loggedInMs === 0) this.agents.delete(name);
@@ -385,7 +385,7 @@ export class QueueLogSession {
    */
   private countAgent(agent: QueueLogAgentState, toMs: number, out: ParseBatch): void {
     while (agent.countedToMs < toMs) {
-      const end = agent.intervalStartMs + AGENT_INTERVAL_MS;
+      const end = agent.intervalStartMs + INTERVAL_MS;
       const upTo = toMs < end ? toMs : end;
       if (isLoggedIn(agent)) {
         agent.loggedInMs += upTo - agent.countedToMs;
@@ -393,14 +393,14 @@ export class QueueLogSession {
       }
       agent.countedToMs = upTo;
       if (upTo === end) {
-        if (agent.loggedInMs > 0) this.emitAgent(agent, AGENT_INTERVAL_MS / 1000 + 1, out);
+        if (agent.loggedInMs > 0) this.emitAgent(agent, INTERVAL_MS / 1000 + 1, out);
         agent.intervalStartMs = end;
         agent.loggedInMs = 0;
         agent.pausedMs = 0;
         // An agent logged out has no more time to count: jump to the end.
         if (!isLoggedIn(agent)) {
           agent.countedToMs = toMs;
-          agent.intervalStartMs = intervalStartOf(toMs);
+          agent.intervalStartMs = intervalStart(toMs);
         }
       }
     }
@@ -437,7 +437,7 @@ export class QueueLogSession {
         queues: [],
         paused: false,
         countedToMs: ev.atMs,
-        intervalStartMs: intervalStartOf(ev.atMs),
+        intervalStartMs: intervalStart(ev.atMs),
         loggedInMs: 0,
         pausedMs: 0,
         file,
@@ -689,10 +689,6 @@ function closedIn(stints: readonly QueueLogStintState[], queue: string): QueueLo
     if (s.queue === queue && s.close !== null) return s;
   }
   return undefined;
-}
-
-function intervalStartOf(ms: number): number {
-  return ms - (((ms % AGENT_INTERVAL_MS) + AGENT_INTERVAL_MS) % AGENT_INTERVAL_MS);
 }
 
 function isLoggedIn(agent: QueueLogAgentState): boolean {
