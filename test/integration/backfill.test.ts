@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeMessage } from '@cdrflow/schema';
 import { generateSample, type SampleSummary } from '../../fixtures/sample/generate';
 import { BackfillMeter, backfillProgress, planBackfill } from '../../packages/cli/src/backfill';
 import { loadConfig } from '../../packages/cli/src/config';
@@ -109,15 +110,17 @@ const recordLogs = (dataDir: string) =>
  * partition log. Agent-interval records share the surveys topic and are not
  * contacts (the ledger's `records` leaves them out too), so they are not counted.
  */
+/** Contacts and rejects on the embedded bus (every record but agent times), read from its partition logs. */
 function busRecords(dataDir: string): number {
-  return recordLogs(dataDir).reduce(
-    (n, f) =>
-      n +
-      readFileSync(f, 'utf8')
-        .split('\n')
-        .filter((line) => line !== '' && !line.includes('agent_time.v1')).length,
-    0,
-  );
+  let records = 0;
+  for (const file of recordLogs(dataDir)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line === '') continue;
+      const [, value] = JSON.parse(line) as [string, string];
+      records += decodeMessage(value).records.filter((r) => r.schema !== 'agent_time.v1').length;
+    }
+  }
+  return records;
 }
 
 const busBytes = (dataDir: string) => recordLogs(dataDir).reduce((n, f) => n + statSync(f).size, 0);

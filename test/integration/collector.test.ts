@@ -117,6 +117,7 @@ describe('collector on the embedded pipeline', () => {
     // The bus accepts two batches (6 records), then the process "dies".
     let sends = 0;
     const dying: BusProducer = {
+      partitionOf: (topic, key) => bus.producer().partitionOf(topic, key),
       send: (topic, messages) => {
         sends += 1;
         if (sends > 2) return Promise.reject(new Error('simulated crash mid-file'));

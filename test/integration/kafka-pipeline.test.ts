@@ -12,7 +12,14 @@ import {
   type Deployment,
 } from '../support/deployment';
 import { kafkaBrokers } from '../support/kafka';
-import { consumerLag, publishedCount, startCdrflow, waitUntil, type RunningProcess } from '../support/services';
+import {
+  consumerLag,
+  publishedCount,
+  publishedRecords,
+  startCdrflow,
+  waitUntil,
+  type RunningProcess,
+} from '../support/services';
 
 /**
  * The production path on a real broker: `cdrflow collector` and `cdrflow
@@ -104,8 +111,9 @@ describe('collector and aggregator services over a real Kafka broker', () => {
     const aggregator = service(d, 'aggregator');
     const doomed = service(d, 'collector');
     drop(d, big, 'queue_log-big');
+    // Each message is an envelope of up to a few hundred calls here (decisions §26).
     await waitUntil(
-      async () => (await publishedCount(kafkaBrokers(), d.topics[0]!)) >= 5_000,
+      async () => (await publishedCount(kafkaBrokers(), d.topics[0]!)) >= 10,
       'part of the file published',
       {
         context: doomed.output,
@@ -114,7 +122,8 @@ describe('collector and aggregator services over a real Kafka broker', () => {
     doomed.child.kill('SIGKILL');
     await doomed.exited;
     expect(archived(d)).toEqual([]); // the file was not finished, so it stays in the inbox
-    const published = await publishedCount(kafkaBrokers(), d.topics[0]!);
+    const published = await publishedRecords(kafkaBrokers(), d.topics[0]!);
+    expect(published).toBeGreaterThan(0);
     expect(published).toBeLessThan(calls);
 
     const collector = service(d, 'collector');
@@ -124,7 +133,7 @@ describe('collector and aggregator services over a real Kafka broker', () => {
     await settled(d, kafkaBrokers(), aggregator, collector);
     await stop(collector, aggregator);
     // Kafka holds the first run's records and the second's full pass: some calls twice.
-    expect(await publishedCount(kafkaBrokers(), d.topics[0]!)).toBe(published + calls);
+    expect(await publishedRecords(kafkaBrokers(), d.topics[0]!)).toBe(published + calls);
     expect(report(d).total).toMatchObject({ contacts: calls, answered: calls, avgWaitNumeratorMs: calls * 10_000 });
   });
 

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { decodeMessage } from '@cdrflow/schema';
 
 const repo = join(import.meta.dirname, '..', '..');
 
@@ -78,7 +80,52 @@ export async function consumerLag(brokers: string[], groupId: string, topics: st
   }
 }
 
-/** Messages published so far on a topic (sum of high watermarks). */
+/**
+ * Records published so far on a topic: every message read from the start by a
+ * throwaway group and its envelope decoded (a message carries many records).
+ */
+export async function publishedRecords(brokers: string[], topic: string): Promise<number> {
+  const kafka = new Kafka({ brokers, clientId: 'record-count-probe', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  let ends: Map<number, number>;
+  try {
+    const offsets = await retryingTransient(() => admin.fetchTopicOffsets(topic));
+    ends = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+  const unread = new Set([...ends].filter(([, high]) => high > 0).map(([partition]) => partition));
+  if (unread.size === 0) return 0;
+  const consumer = kafka.consumer({ groupId: `record-count-${randomUUID()}` });
+  let records = 0;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          eachBatch: ({ batch }) => {
+            const end = ends.get(batch.partition) ?? 0;
+            for (const m of batch.messages) {
+              const offset = Number(m.offset);
+              if (offset >= end) break;
+              records += decodeMessage(m.value?.toString('utf8') ?? '').records.length;
+              if (offset + 1 === end) unread.delete(batch.partition);
+            }
+            if (unread.size === 0) resolve();
+            return Promise.resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+/** Messages published so far on a topic (sum of high watermarks); each may carry many records. */
 export async function publishedCount(brokers: string[], topic: string): Promise<number> {
   const admin = new Kafka({ brokers, clientId: 'count-probe', logLevel: logLevel.NOTHING }).admin();
   await admin.connect();

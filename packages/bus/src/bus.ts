@@ -44,6 +44,8 @@ export interface TopicPartition {
 /** Resolves only when every message is durable (Kafka: acks=all; embedded: written and fsynced). */
 export interface BusProducer {
   send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /** The partition of `topic` a message keyed `key` goes to: records bound for one partition can share a message. */
+  partitionOf(topic: string, key: string): number;
 }
 
 export interface ConsumerHandlers {

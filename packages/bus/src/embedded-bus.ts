@@ -161,6 +161,7 @@ export class EmbeddedBus implements Bus {
         this.append(topic, messages);
         return Promise.resolve();
       },
+      partitionOf: (topic, key) => partitionFor(key, this.partitionsOf(topic)),
     };
   }
 

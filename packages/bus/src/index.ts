@@ -12,7 +12,7 @@ export type {
 } from './bus';
 export { BusError } from './bus-error';
 export { EmbeddedBus } from './embedded-bus';
-export { murmur2, partitionFor } from './partitioner';
+export { murmur2, murmur2Bytes, partitionFor } from './partitioner';
 export { TOPICS, consumedTopics, topicNames, topicSpecs } from './topics';
 export type { Topics } from './topics';
 export { KafkaBus, cdrflowPartitioner } from './kafka-bus';

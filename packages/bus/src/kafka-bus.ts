@@ -252,6 +252,10 @@ class KafkaBusProducer implements BusProducer {
     private readonly config: KafkaBusConfig,
   ) {}
 
+  partitionOf(topic: string, key: string): number {
+    return partitionFor(key, this.bus.partitionsOf(topic));
+  }
+
   /** Resolves once every message is acknowledged by all in-sync replicas (acks=-1). */
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     this.bus.assertOpen();

@@ -4,7 +4,26 @@
  * bus and on a real broker, and kafkajs can be given this same function.
  */
 export function murmur2(key: string): number {
-  const data = new TextEncoder().encode(key);
+  return murmur2Bytes(asciiBytes(key) ?? encoder.encode(key));
+}
+
+const encoder = new TextEncoder();
+/** Reused for ASCII keys (call ids are): the collector hashes every record it sends. */
+let scratch = new Uint8Array(256);
+
+/** The key's bytes when it is all ASCII (then UTF-8 is one byte per unit), without allocating. */
+function asciiBytes(key: string): Uint8Array | undefined {
+  if (key.length > scratch.length) scratch = new Uint8Array(key.length * 2);
+  for (let i = 0; i < key.length; i++) {
+    const unit = key.charCodeAt(i);
+    if (unit > 0x7f) return undefined;
+    scratch[i] = unit;
+  }
+  return scratch.subarray(0, key.length);
+}
+
+/** Kafka's `Utils.murmur2(byte[])`. */
+export function murmur2Bytes(data: Uint8Array): number {
   const seed = 0x9747b28c;
   const m = 0x5bd1e995;
   const r = 24;

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { murmur2, partitionFor } from '@cdrflow/bus';
+import { murmur2, murmur2Bytes, partitionFor } from '@cdrflow/bus';
 
 describe('Kafka-compatible partitioner', () => {
   // Expected values from Apache Kafka's UtilsTest.testMurmur2 (clients/src/test/.../UtilsTest.java).
@@ -21,5 +22,14 @@ describe('Kafka-compatible partitioner', () => {
       expect(p).toBeLessThan(6);
       expect(partitionFor(key, 6)).toBe(p);
     }
+  });
+
+  it('hashes a string as Kafka hashes its UTF-8 bytes, ASCII fast path or not, at any length', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 600 }), fc.string({ unit: 'binary', maxLength: 40 })), (key) => {
+        expect(murmur2(key)).toBe(murmur2Bytes(new TextEncoder().encode(key)));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -4,6 +4,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { topicPartitionKey, type Bus, type Topics } from '@cdrflow/bus';
 import { isCandidateFile, type FileOutcome } from '@cdrflow/collector';
 import { formatCount, periodContaining, type Calendar } from '@cdrflow/kpi';
+import { decodeMessage } from '@cdrflow/schema';
 import type { PlannedFile } from './collect-inboxes';
 import type { Config } from './config';
 import { ConfigError } from './config-error';
@@ -345,11 +346,13 @@ export async function loadedRange(
     onAssign: () => Promise.resolve(from),
     onBatch: (batch) => {
       for (const m of batch.messages) {
-        const record = JSON.parse(m.value) as { file: string; arrivedAt?: number; at?: number };
-        const at = record.arrivedAt ?? record.at;
-        if (at === undefined || !files.has(record.file)) continue;
-        firstMs = Math.min(firstMs, at);
-        lastMs = Math.max(lastMs, at);
+        for (const record of decodeMessage(m.value).records) {
+          const at =
+            record.schema === 'call.v1' ? record.arrivedAt : record.schema === 'survey.v1' ? record.at : undefined;
+          if (at === undefined || !files.has(record.file)) continue;
+          firstMs = Math.min(firstMs, at);
+          lastMs = Math.max(lastMs, at);
+        }
       }
       return Promise.resolve();
     },

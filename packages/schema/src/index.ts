@@ -21,3 +21,6 @@ export {
 export type { BusRecord } from './encoding';
 export { describeIssue } from './describe-issue';
 export type { KeysAt } from './describe-issue';
+export { isValidCallRecord } from './call-record-check';
+export { ENVELOPE_FORMAT, EnvelopeWriter, decodeMessage } from './envelope';
+export type { DecodedMessage, InvalidRow } from './envelope';

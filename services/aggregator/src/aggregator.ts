@@ -1,14 +1,8 @@
 import type { Logger } from 'pino';
 import { topicPartitionKey, type BusConsumer, type MessageBatch, type TopicPartition } from '@cdrflow/bus';
-import {
-  decodeRecord,
-  RecordInvalidError,
-  type AgentTime,
-  type CallRecord,
-  type SurveyResponse,
-} from '@cdrflow/schema';
+import { decodeMessage } from '@cdrflow/schema';
 import { StoreError, type CdrStore, type PartitionFlush } from '@cdrflow/store';
-import { IntervalDeltas } from './contributions';
+import { foldWindow } from './fold';
 import { PendingPartition } from './pending';
 
 export interface AggregatorOptions {
@@ -152,38 +146,35 @@ export class Aggregator {
     if (pending === undefined) throw new Error(`batch for unassigned partition ${topicPartitionKey(batch)}`);
     for (const message of batch.messages) {
       if (message.offset < pending.nextOffset) continue; // redelivered below what we already hold
-      let record;
-      try {
-        record = decodeRecord(message.value);
-      } catch (e: unknown) {
-        if (!(e instanceof RecordInvalidError)) throw e;
-        // A message no current schema accepts cannot be counted; it is logged with
-        // its position (never silently skipped) and consumption goes on.
+      const { records, invalid } = decodeMessage(message.value);
+      for (const { row, error } of invalid) {
+        // A record no current schema accepts cannot be counted; it is logged with
+        // its position (never silently skipped) and the rest of the message counts.
         this.stats.undecodable += 1;
         this.log.error(
-          { topic: batch.topic, partition: batch.partition, offset: message.offset, err: e.message },
-          'undecodable message',
+          { topic: batch.topic, partition: batch.partition, offset: message.offset, row, err: error.message },
+          'undecodable record',
         );
-        pending.nextOffset = message.offset + 1;
-        continue;
       }
-      switch (record.schema) {
-        case 'call.v1':
-          pending.addCall(record);
-          break;
-        case 'survey.v1':
-          pending.addSurvey(record);
-          break;
-        case 'agent_time.v1':
-          pending.addAgentTime(record);
-          break;
-        case 'reject.v1':
-          pending.addReject(record);
-          break;
+      for (const record of records) {
+        switch (record.schema) {
+          case 'call.v1':
+            pending.addCall(record);
+            break;
+          case 'survey.v1':
+            pending.addSurvey(record);
+            break;
+          case 'agent_time.v1':
+            pending.addAgentTime(record);
+            break;
+          case 'reject.v1':
+            pending.addReject(record);
+            break;
+        }
       }
       pending.nextOffset = message.offset + 1;
-      this.heldMessages += 1;
-      this.stats.received += 1;
+      this.heldMessages += records.length + invalid.length;
+      this.stats.received += records.length;
     }
     // Backpressure: the consumer awaits this, so a slow or absent store stops consumption.
     if (this.options.flushEveryBatch === true || this.heldMessages >= this.options.flushMaxRecords) {
@@ -255,28 +246,12 @@ export class Aggregator {
       this.store.latestSurveys(windows.flatMap((w) => [...w.surveys.keys()])),
       this.store.latestAgentTimeVersions(windows.flatMap((w) => [...w.agentTimes.keys()])),
     ]);
+    const stored = { calls: storedCalls, surveys: storedSurveys, agentTimes: storedAgentTimes };
     let written = 0;
     const parts: PartitionFlush[] = windows.map((window) => {
-      const deltas = new IntervalDeltas();
-      const calls: CallRecord[] = [];
-      const surveys: SurveyResponse[] = [];
-      const agentTimes: AgentTime[] = [];
-      this.stats.dedupeHits += keepNewer(window.calls.values(), storedCalls, (call, replaced) => {
-        if (replaced !== undefined) deltas.addCall(replaced, -1);
-        deltas.addCall(call, 1);
-        calls.push(call);
-      });
-      this.stats.dedupeHits += keepNewer(window.surveys.values(), storedSurveys, (survey, replaced) => {
-        if (replaced !== undefined) deltas.addSurvey(replaced, -1);
-        deltas.addSurvey(survey, 1);
-        surveys.push(survey);
-      });
-      // No deltas for agent time: staffing is summed from the latest committed version of each id.
-      this.stats.dedupeHits += keepNewer(window.agentTimes.values(), storedAgentTimes, (agentTime) => {
-        agentTimes.push(agentTime);
-      });
-      this.stats.dedupeHits += window.supersededInWindow;
-      written += calls.length + surveys.length + agentTimes.length;
+      const { dedupeHits, ...rows } = foldWindow(window, stored);
+      this.stats.dedupeHits += dedupeHits;
+      written += rows.calls.length + rows.surveys.length + rows.agentTimes.length;
       return {
         provenance: {
           group: this.options.groupId,
@@ -284,12 +259,8 @@ export class Aggregator {
           partition: window.partition,
           nextOffset: window.nextOffset,
         },
-        calls,
-        surveys,
-        agentTimes,
+        ...rows,
         rejects: window.rejects,
-        intervalDeltas: deltas.callDeltas(),
-        surveyDeltas: deltas.surveyDeltas(),
       };
     });
     await this.store.writeRows(parts);
@@ -301,22 +272,4 @@ export class Aggregator {
     this.notify((l) => l.onFlush?.({ parts, durationMs, rows }));
     this.log.debug({ partitions: parts.length, written, ms: durationMs }, 'flushed');
   }
-}
-
-/**
- * Calls `accept` for each held record newer than the stored version of its id
- * (with the stored one it replaces); returns how many were not newer.
- */
-function keepNewer<R extends { id: string; version: number }, S extends { version: number }>(
-  held: Iterable<R>,
-  stored: ReadonlyMap<string, S>,
-  accept: (record: R, replaced: S | undefined) => void,
-): number {
-  let hits = 0;
-  for (const record of held) {
-    const previous = stored.get(record.id);
-    if (previous !== undefined && previous.version >= record.version) hits += 1;
-    else accept(record, previous);
-  }
-  return hits;
 }

@@ -1,3 +1,4 @@
+import { INTERVAL_MS } from '@cdrflow/schema';
 import {
   addCall,
   callContribution,
@@ -8,19 +9,34 @@ import {
 } from '@cdrflow/kpi';
 import type { IntervalDelta, StoredCall, StoredSurvey, SurveyDelta } from '@cdrflow/store';
 
+/** One combination of a call's dimensions, and its deltas by interval number. */
+interface DimensionDeltas {
+  source: string;
+  channel: StoredCall['channel'];
+  direction: StoredCall['direction'];
+  service: string;
+  byInterval: Map<number, IntervalDelta>;
+}
+
 /**
  * Folds call contributions into per-interval deltas: +1 for a new version,
  * −1 for the version it replaces, so interval_stats stays a sum of exactly
  * one contribution per contact whatever order versions arrive in.
+ *
+ * Every call of a flush passes through here, so the lookup builds no key: a
+ * map by queue, a short scan of that queue's few dimension combinations, and
+ * a map by interval number (a small integer). A string key per call cost a
+ * fifth of the hot path (BENCHMARKS.md).
  */
 export class IntervalDeltas {
-  private readonly calls = new Map<string, IntervalDelta>();
+  private readonly byQueue = new Map<string, DimensionDeltas[]>();
+  private readonly callOrder: IntervalDelta[] = [];
   private readonly surveys = new Map<string, SurveyDelta>();
 
   addCall(call: StoredCall, sign: 1 | -1): void {
-    const intervalStartMs = intervalStart(call.arrivedAt);
-    const key = `${intervalStartMs}\u0000${call.source}\u0000${call.channel}\u0000${call.direction}\u0000${call.queue}\u0000${call.service}`;
-    const held = this.calls.get(key);
+    const dimension = this.dimensionOf(call);
+    const intervalNumber = Math.floor(call.arrivedAt / INTERVAL_MS);
+    const held = dimension.byInterval.get(intervalNumber);
     if (held !== undefined && sign === 1) {
       // The common case (a new call in an interval already touched) adds in
       // place: no per-record accumulator is allocated.
@@ -29,18 +45,43 @@ export class IntervalDeltas {
     }
     const contribution = callContribution(call, sign);
     if (held === undefined) {
-      this.calls.set(key, {
-        intervalStartMs,
+      const delta: IntervalDelta = {
+        intervalStartMs: intervalNumber * INTERVAL_MS,
         source: call.source,
         channel: call.channel,
         direction: call.direction,
         queue: call.queue,
         service: call.service,
         acc: contribution,
-      });
+      };
+      dimension.byInterval.set(intervalNumber, delta);
+      this.callOrder.push(delta);
     } else {
       held.acc = mergeCallAccumulators(held.acc, contribution);
     }
+  }
+
+  private dimensionOf(call: StoredCall): DimensionDeltas {
+    let dimensions = this.byQueue.get(call.queue);
+    if (dimensions === undefined) this.byQueue.set(call.queue, (dimensions = []));
+    for (const d of dimensions) {
+      if (
+        d.source === call.source &&
+        d.channel === call.channel &&
+        d.direction === call.direction &&
+        d.service === call.service
+      )
+        return d;
+    }
+    const added: DimensionDeltas = {
+      source: call.source,
+      channel: call.channel,
+      direction: call.direction,
+      service: call.service,
+      byInterval: new Map(),
+    };
+    dimensions.push(added);
+    return added;
   }
 
   addSurvey(survey: StoredSurvey, sign: 1 | -1): void {
@@ -53,7 +94,7 @@ export class IntervalDeltas {
   }
 
   callDeltas(): IntervalDelta[] {
-    return [...this.calls.values()];
+    return [...this.callOrder];
   }
 
   surveyDeltas(): SurveyDelta[] {

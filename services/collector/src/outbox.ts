@@ -1,6 +1,6 @@
 import type { BusProducer, OutgoingMessage, Topics } from '@cdrflow/bus';
 import type { ParseBatch } from '@cdrflow/formats';
-import { encodeRecord } from '@cdrflow/schema';
+import { EnvelopeWriter, type BusRecord } from '@cdrflow/schema';
 
 /** Records acknowledged by the bus, by kind; rejects by reason. */
 export interface PublishedCounts {
@@ -11,11 +11,55 @@ export interface PublishedCounts {
   rejectsByReason: ReadonlyMap<string, number>;
 }
 
-/** Batches encoded messages per topic and sends them, awaiting each acknowledgement. */
+/**
+ * The longest envelope, in UTF-16 code units: UTF-8 takes at most 3 bytes per
+ * unit, so an envelope stays under the broker's 1 MiB message limit.
+ */
+export const MAX_ENVELOPE_CHARS = 256 * 1024;
+
+/**
+ * Records bound for one topic, gathered into one envelope per partition and
+ * schema (a message carries many records: docs/decisions.md §26). The
+ * envelope's key is its first record's key, which the bus hashes to the very
+ * partition every record in it was grouped by.
+ */
+class TopicEnvelopes {
+  private readonly open = new Map<string, { key: string; writer: EnvelopeWriter }>();
+  private ready: OutgoingMessage[] = [];
+
+  constructor(
+    readonly topic: string,
+    private readonly producer: BusProducer,
+  ) {}
+
+  add(key: string, record: BusRecord): void {
+    const slot = `${this.producer.partitionOf(this.topic, key)}/${record.schema}`;
+    let envelope = this.open.get(slot);
+    if (envelope === undefined) this.open.set(slot, (envelope = { key, writer: new EnvelopeWriter(record.schema) }));
+    envelope.writer.add(record);
+    if (envelope.writer.length >= MAX_ENVELOPE_CHARS) {
+      this.ready.push({ key: envelope.key, value: envelope.writer.take() });
+      this.open.delete(slot);
+    }
+  }
+
+  /** Every message gathered so far, the open envelopes closed. */
+  take(): OutgoingMessage[] {
+    const messages = this.ready;
+    for (const { key, writer } of this.open.values()) messages.push({ key, value: writer.take() });
+    this.open.clear();
+    this.ready = [];
+    return messages;
+  }
+}
+
+/** Gathers records into envelopes per topic and sends them, awaiting each acknowledgement. */
 export class Outbox {
-  private calls: OutgoingMessage[] = [];
-  private surveys: OutgoingMessage[] = [];
-  private rejectMessages: OutgoingMessage[] = [];
+  private readonly calls: TopicEnvelopes;
+  private readonly surveys: TopicEnvelopes;
+  private readonly rejectMessages: TopicEnvelopes;
+  /** Records gathered and not yet sent. */
+  private held = 0;
   records = 0;
   rejects = 0;
   /** Per kind and per reject reason, for the service's metrics (records = calls + surveys). */
@@ -27,24 +71,29 @@ export class Outbox {
   constructor(
     private readonly producer: BusProducer,
     private readonly batchRecords: number,
-    private readonly topics: Topics,
-  ) {}
+    topics: Topics,
+  ) {
+    this.calls = new TopicEnvelopes(topics.calls, producer);
+    this.surveys = new TopicEnvelopes(topics.surveys, producer);
+    this.rejectMessages = new TopicEnvelopes(topics.rejects, producer);
+  }
 
   async add(batch: ParseBatch): Promise<void> {
-    for (const c of batch.calls) this.calls.push({ key: c.id, value: encodeRecord(c) });
-    for (const s of batch.surveys) this.surveys.push({ key: s.id, value: encodeRecord(s) });
+    for (const c of batch.calls) this.calls.add(c.id, c);
+    for (const s of batch.surveys) this.surveys.add(s.id, s);
     // The surveys topic carries every record kind other than calls, keyed by id
     // so all versions of one id share a partition (docs/decisions.md).
-    for (const a of batch.agentTimes) this.surveys.push({ key: a.id, value: encodeRecord(a) });
-    for (const r of batch.rejects) this.rejectMessages.push({ key: `${r.source}:${r.file}`, value: encodeRecord(r) });
+    for (const a of batch.agentTimes) this.surveys.add(a.id, a);
+    for (const r of batch.rejects) this.rejectMessages.add(`${r.source}:${r.file}`, r);
     // `records` are contacts (calls and surveys); agent times are counted apart, in `published().agentTimes`.
     this.records += batch.calls.length + batch.surveys.length;
     this.rejects += batch.rejects.length;
     this.callCount += batch.calls.length;
     this.surveyCount += batch.surveys.length;
     this.agentTimeCount += batch.agentTimes.length;
+    this.held += batch.calls.length + batch.surveys.length + batch.agentTimes.length + batch.rejects.length;
     for (const r of batch.rejects) this.rejectsByReason.set(r.reason, (this.rejectsByReason.get(r.reason) ?? 0) + 1);
-    if (this.calls.length + this.surveys.length + this.rejectMessages.length >= this.batchRecords) await this.flush();
+    if (this.held >= this.batchRecords) await this.flush();
   }
 
   /** What this outbox sent, once flushed. */
@@ -58,14 +107,10 @@ export class Outbox {
   }
 
   async flush(): Promise<void> {
-    const sends: Array<[string, OutgoingMessage[]]> = [
-      [this.topics.calls, this.calls],
-      [this.topics.surveys, this.surveys],
-      [this.topics.rejects, this.rejectMessages],
-    ];
-    this.calls = [];
-    this.surveys = [];
-    this.rejectMessages = [];
-    for (const [topic, messages] of sends) if (messages.length > 0) await this.producer.send(topic, messages);
+    this.held = 0;
+    for (const topic of [this.calls, this.surveys, this.rejectMessages]) {
+      const messages = topic.take();
+      if (messages.length > 0) await this.producer.send(topic.topic, messages);
+    }
   }
 }

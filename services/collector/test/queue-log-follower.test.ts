@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { TOPICS, type BusProducer, type OutgoingMessage } from '@cdrflow/bus';
+import { partitionFor, TOPICS, type BusProducer, type OutgoingMessage } from '@cdrflow/bus';
 import { CollectorState, QueueLogFollower, generationLabel, type SourceReader } from '@cdrflow/collector';
 import { QueueLogSession, type QueueLogSessionOptions, type QueueLogSessionState } from '@cdrflow/formats';
-import type { CallRecord, Reject } from '@cdrflow/schema';
+import { decodeMessage, type BusRecord, type CallRecord, type Reject } from '@cdrflow/schema';
 
 const log = pino({ level: 'silent' });
 const T = 1_700_000_000; // 2023-11-14T22:13:20Z
@@ -36,12 +36,20 @@ class MemoryProducer implements BusProducer {
     return Promise.resolve();
   }
 
+  partitionOf(topic: string, key: string): number {
+    return partitionFor(key, topic === TOPICS.rejects ? 1 : 6);
+  }
+
+  private records(topic: string): BusRecord[] {
+    return this.sent.filter((s) => s.topic === topic).flatMap((s) => decodeMessage(s.message.value).records);
+  }
+
   calls(): CallRecord[] {
-    return this.sent.filter((s) => s.topic === TOPICS.calls).map((s) => JSON.parse(s.message.value) as CallRecord);
+    return this.records(TOPICS.calls).filter((r) => r.schema === 'call.v1');
   }
 
   rejects(): Reject[] {
-    return this.sent.filter((s) => s.topic === TOPICS.rejects).map((s) => JSON.parse(s.message.value) as Reject);
+    return this.records(TOPICS.rejects).filter((r) => r.schema === 'reject.v1');
   }
 }
 

@@ -1,0 +1,80 @@
+import { CallRecordV1, CHANNELS, DIRECTIONS, OUTCOMES, type CallRecord } from './call-record';
+
+/*
+ * The aggregator decodes every call it counts, and zod's checks cost more than
+ * the JSON parse itself (BENCHMARKS.md, "bus decoding"). This is the same
+ * contract written out as plain comparisons, for the hot path only: a record
+ * it accepts is one CallRecordV1 accepts (a property test holds the two to the
+ * same answer), and whatever it refuses goes to zod, which gives the reasons.
+ */
+
+const EARLIEST_MS = Date.UTC(1990, 0, 1);
+const LATEST_MS = Date.UTC(2100, 0, 1);
+const ID_PATTERN = /^[^:\s]+:\S+$/;
+const CALL_KEYS: ReadonlySet<string> = new Set(Object.keys(CallRecordV1.shape));
+const CHANNEL_SET: ReadonlySet<unknown> = new Set(CHANNELS);
+const DIRECTION_SET: ReadonlySet<unknown> = new Set(DIRECTIONS);
+const OUTCOME_SET: ReadonlySet<unknown> = new Set(OUTCOMES);
+
+function isEpochMs(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= EARLIEST_MS && value <= LATEST_MS;
+}
+
+function isDurationMs(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isStringOrNull(value: unknown): value is string | null {
+  return value === null || typeof value === 'string';
+}
+
+function hasExactlyCallKeys(value: object): boolean {
+  let count = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (!CALL_KEYS.has(key)) return false;
+    count += 1;
+  }
+  return count === CALL_KEYS.size;
+}
+
+/** True when `value` is a valid call.v1 record as CallRecordV1 defines it. */
+export function isValidCallRecord(value: unknown): value is CallRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const r = value as Record<string, unknown>;
+  const { id, contactId, stint, arrivedAt, answeredAt, endedAt, talkMs } = r;
+  return (
+    r['schema'] === 'call.v1' &&
+    typeof id === 'string' &&
+    id.length >= 3 &&
+    ID_PATTERN.test(id) &&
+    typeof contactId === 'string' &&
+    contactId.length >= 3 &&
+    typeof stint === 'number' &&
+    Number.isSafeInteger(stint) &&
+    stint > 0 &&
+    (stint !== 1 || contactId === id) &&
+    typeof r['version'] === 'number' &&
+    Number.isSafeInteger(r['version']) &&
+    r['version'] > 0 &&
+    typeof r['source'] === 'string' &&
+    r['source'].length >= 1 &&
+    CHANNEL_SET.has(r['channel']) &&
+    DIRECTION_SET.has(r['direction']) &&
+    typeof r['queue'] === 'string' &&
+    typeof r['service'] === 'string' &&
+    isEpochMs(arrivedAt) &&
+    (answeredAt === null || (isEpochMs(answeredAt) && answeredAt >= arrivedAt)) &&
+    (endedAt === null || (isEpochMs(endedAt) && endedAt >= arrivedAt)) &&
+    isDurationMs(r['waitMs']) &&
+    isDurationMs(talkMs) &&
+    OUTCOME_SET.has(r['outcome']) &&
+    (r['outcome'] === 'answered' || talkMs === 0) &&
+    isStringOrNull(r['exitKey']) &&
+    isStringOrNull(r['callerKey']) &&
+    isStringOrNull(r['agent']) &&
+    typeof r['file'] === 'string' &&
+    isDurationMs(r['line']) &&
+    hasExactlyCallKeys(r)
+  );
+}
