@@ -1,6 +1,7 @@
 import { AgentTimeV1 } from './agent-time';
 import { CallRecordV1 } from './call-record';
-import { isValidCallRecord } from './call-record-check';
+import { CALL_ROW_FIELDS, callFromRow, hasValidCallValues, isValidCallRecord } from './call-record-check';
+import type { CallRecord } from './call-record';
 import {
   decodeRecord,
   parseAgentTime,
@@ -157,10 +158,19 @@ function decodeEnvelope(envelope: Partial<Record<string, unknown>>): DecodedMess
       ]),
     );
   const validate = VALIDATE[schema];
+  // The common case: calls in this writer's own field order, read by a fixed-shape literal.
+  const callRows = schema === 'call.v1' && fields.join() === CALL_ROW_FIELDS.join();
   const records: BusRecord[] = [];
   const invalid: InvalidRow[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row: unknown = rows[i];
+    if (callRows && Array.isArray(row) && row.length === CALL_ROW_FIELDS.length) {
+      const record = callFromRow(row);
+      if (hasValidCallValues(record)) {
+        records.push(record as CallRecord);
+        continue;
+      }
+    }
     if (!Array.isArray(row) || row.length !== fields.length) {
       const found = Array.isArray(row) ? `${row.length} values` : typeof row;
       invalid.push({ row: i, error: new RecordInvalidError(schema, [`row is ${found}, not ${fields.length} values`]) });

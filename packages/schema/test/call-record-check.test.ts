@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallRecordV1, CHANNELS, DIRECTIONS, isValidCallRecord, OUTCOMES, type CallRecord } from '@cdrflow/schema';
+import { CALL_ROW_FIELDS, callFromRow } from '../src/call-record-check';
 
 /*
  * isValidCallRecord is a hand-written copy of CallRecordV1 for the hot path;
@@ -139,5 +140,19 @@ describe('isValidCallRecord agrees with CallRecordV1', () => {
     const polluted: unknown = JSON.parse(`${JSON.stringify(call).slice(0, -1)},"__proto__":{"x":1}}`);
     expect(isValidCallRecord(polluted)).toBe(zodAccepts(polluted));
     for (const value of [null, undefined, 'call.v1', 42, [call]]) expect(isValidCallRecord(value)).toBe(false);
+  });
+});
+
+describe('callFromRow', () => {
+  it('reads a row in CALL_ROW_FIELDS order back into the same record, key for key', () => {
+    fc.assert(
+      fc.property(validCall, (call) => {
+        const row = CALL_ROW_FIELDS.map((f) => call[f as keyof CallRecord]);
+        const record = callFromRow(row);
+        expect(record).toEqual(call);
+        expect(Object.keys(record)).toEqual(KEYS);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
