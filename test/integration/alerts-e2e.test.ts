@@ -10,7 +10,7 @@ import { panelQueries } from '../../packages/cli/src/dashboards';
 import { answeredCalls, archived, deployment, type Deployment } from '../support/deployment';
 import { kafkaBrokers } from '../support/kafka';
 import { activeAlerts, instantQuery, targetHealth, type PromAlert } from '../support/prometheus';
-import { startCdrflow, waitUntil, type RunningProcess } from '../support/services';
+import { startCdrflow, waitUntil, type RunningProcess, killLeftoverServices } from '../support/services';
 import { tempDir } from '../support/temp-dir';
 
 /**
@@ -137,6 +137,8 @@ describe('alerts end to end through a real Prometheus', () => {
     for (const p of [collector, aggregator]) p?.child.kill('SIGTERM');
     await Promise.all([collector?.exited, aggregator?.exited]);
   });
+  // The services live across these tests; whatever a failure left running goes at the end.
+  afterAll(killLeftoverServices);
 
   it('fires the wait alert, overall and for the slow queue only, on calls waiting over 300 s; resolves under normal traffic', async () => {
     // Normal traffic first: it creates the series, since rate() needs a sample before a rise to see it.

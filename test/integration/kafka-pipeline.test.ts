@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startKafka } from '../../infra/local/kafka';
 import {
   answeredCalls,
@@ -19,6 +19,7 @@ import {
   startCdrflow,
   waitUntil,
   type RunningProcess,
+  killLeftoverServices,
 } from '../support/services';
 
 /**
@@ -61,6 +62,7 @@ async function settled(d: Deployment, brokers: string[], ...watch: RunningProces
 }
 
 describe('collector and aggregator services over a real Kafka broker', () => {
+  afterEach(killLeftoverServices);
   it('file drop → collector → Kafka → aggregator → ClickHouse → report gives the clean-run figures', async () => {
     const d = deployment('kafka-e2e');
     const aggregator = service(d, 'aggregator');

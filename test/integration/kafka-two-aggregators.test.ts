@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { createClient } from '@clickhouse/client';
 import { startChdbHttpProcess } from '../support/chdb-http';
@@ -12,6 +12,7 @@ import {
   startCdrflow,
   waitUntil,
   type RunningProcess,
+  killLeftoverServices,
 } from '../support/services';
 import { tempDir } from '../support/temp-dir';
 
@@ -36,6 +37,7 @@ async function groupMembers(brokers: string[], groupId: string): Promise<number>
 }
 
 describe('two aggregators in one consumer group over one ClickHouse', () => {
+  afterEach(killLeftoverServices);
   it('kill -9 of one aggregator mid-stream: the other takes over its partitions and every call counts exactly once', async () => {
     const brokers = kafkaBrokers();
     const tmp = tempDir('kafka-two-aggregators-engine');

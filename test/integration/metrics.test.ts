@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { archived, deployment, drop } from '../support/deployment';
 import { kafkaBrokers } from '../support/kafka';
-import { consumerLag, startCdrflow, waitUntil, type RunningProcess } from '../support/services';
+import { consumerLag, startCdrflow, waitUntil, type RunningProcess, killLeftoverServices } from '../support/services';
 
 /**
  * `/metrics`, `/healthz` and `/readyz` of the real services: `cdrflow
@@ -56,6 +56,7 @@ async function stop(...processes: RunningProcess[]): Promise<void> {
 }
 
 describe('metrics and health endpoints of the collector and aggregator services', () => {
+  afterEach(killLeftoverServices);
   it('one dropped queue_log → exact pipeline and business counters, and both services live and ready', async () => {
     const brokers = kafkaBrokers();
     const d = deployment('metrics', brokers, { env: { CDRFLOW_METRICS_PORT: '0' } });

@@ -22,7 +22,29 @@ export function startCdrflow(args: string[], env: Record<string, string>): Runni
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  running.add(child);
+  void exited.then(() => running.delete(child));
   return { child, output: () => output, exited };
+}
+
+const running = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every service a test started and did not see exit: a test that
+ * fails half-way must not leave a collector or aggregator running into the
+ * next test or past the run. For `afterEach`.
+ */
+export async function killLeftoverServices(): Promise<void> {
+  const left = [...running];
+  await Promise.all(
+    left.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          if (!child.kill('SIGKILL')) resolve();
+        }),
+    ),
+  );
 }
 
 /** Polls `condition` until it holds; the error says what was awaited and shows `context()`. */
