@@ -23,8 +23,12 @@ export const kafkaBusConfigSchema = z
     connectionTimeoutMs: z.number().int().positive().default(10_000),
     /** How long a request may wait for its response before it fails (and is retried). */
     requestTimeoutMs: z.number().int().positive().default(30_000),
-    /** Largest fetch response per partition; about 2,000 call records at ~450 bytes each. */
-    maxBytesPerPartition: z.number().int().positive().default(1_048_576),
+    /**
+     * Largest fetch response per partition: about 26,000 calls in envelopes
+     * (~320 bytes each). The aggregator flushes each batch it is handed, and
+     * ClickHouse's cost per call falls with the flush size (BENCHMARKS.md).
+     */
+    maxBytesPerPartition: z.number().int().positive().default(8 * 1_048_576),
     /** The broker drops a member that has not heartbeated for this long. */
     sessionTimeoutMs: z.number().int().positive().default(30_000),
     /** Must be below sessionTimeoutMs; about a third of it. */
