@@ -28,7 +28,11 @@ export const kafkaBusConfigSchema = z
      * (~320 bytes each). The aggregator flushes each batch it is handed, and
      * ClickHouse's cost per call falls with the flush size (BENCHMARKS.md).
      */
-    maxBytesPerPartition: z.number().int().positive().default(8 * 1_048_576),
+    maxBytesPerPartition: z
+      .number()
+      .int()
+      .positive()
+      .default(8 * 1_048_576),
     /** The broker drops a member that has not heartbeated for this long. */
     sessionTimeoutMs: z.number().int().positive().default(30_000),
     /** Must be below sessionTimeoutMs; about a third of it. */
