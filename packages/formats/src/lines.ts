@@ -14,6 +14,9 @@ export interface LineBatch {
   rejects: Reject[];
 }
 
+/** Receives each line as it is found: the streaming form of LineBatch, with no array of lines in between. */
+export type LineHandler = (text: string, number: number) => void;
+
 const LF = 0x0a;
 const CR = 0x0d;
 const NUL = 0x00;
@@ -31,6 +34,12 @@ const NUL = 0x00;
  *
  * Splitting on the LF byte is safe for both encodings: 0x0A never occurs inside
  * a UTF-8 multi-byte sequence, and in Latin-1 it is always LF.
+ *
+ * How: the complete lines of a chunk are decoded in one call and cut at `\n`
+ * in the text, which is the same as decoding line by line whenever the whole
+ * run is valid and holds no NUL (a valid run cut at LF bytes gives valid
+ * lines, and the text's `\n` are exactly those bytes). Otherwise, which is
+ * rare, each line is decoded on its own so a bad line costs only itself.
  */
 export class LineSplitter {
   private carry: Uint8Array = new Uint8Array(0);
@@ -46,41 +55,86 @@ export class LineSplitter {
   }
 
   push(chunk: Uint8Array): LineBatch {
-    let bytes = this.carry.length > 0 ? concat(this.carry, chunk) : chunk;
-    if (this.atStart) {
-      if (bytes.length < 3) {
-        this.carry = bytes;
-        return { lines: [], rejects: [] };
-      }
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-      this.atStart = false;
-    }
     const out: LineBatch = { lines: [], rejects: [] };
-    let start = 0;
-    let newline = bytes.indexOf(LF, start);
-    while (newline !== -1) {
-      this.emit(bytes.subarray(start, newline), out);
-      start = newline + 1;
-      newline = bytes.indexOf(LF, start);
-    }
-    // Copy, so the caller may reuse its chunk buffer.
-    this.carry = bytes.slice(start);
+    this.pushEach(chunk, (text, number) => out.lines.push({ number, text }), out.rejects);
     return out;
   }
 
   end(): LineBatch {
     const out: LineBatch = { lines: [], rejects: [] };
+    this.endEach((text, number) => out.lines.push({ number, text }), out.rejects);
+    return out;
+  }
+
+  /** As `push`, handing each line to `onLine` in order and appending `bad_encoding` rejects to `rejects`. */
+  pushEach(chunk: Uint8Array, onLine: LineHandler, rejects: Reject[]): void {
+    let bytes = this.carry.length > 0 ? concat(this.carry, chunk) : chunk;
+    if (this.atStart) {
+      if (bytes.length < 3) {
+        this.carry = bytes === chunk ? chunk.slice() : bytes;
+        return;
+      }
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      this.atStart = false;
+    }
+    const last = bytes.lastIndexOf(LF);
+    if (last !== -1) this.lines(bytes.subarray(0, last), onLine, rejects);
+    // Copy, so the caller may reuse its chunk buffer.
+    this.carry = bytes.slice(last + 1);
+  }
+
+  /** As `end`, streaming. */
+  endEach(onLine: LineHandler, rejects: Reject[]): void {
     let rest = this.carry;
     if (this.atStart && rest.length >= 3 && rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf) {
       rest = rest.subarray(3);
     }
     this.atStart = false;
-    if (rest.length > 0) this.emit(rest, out);
+    // Only a file shorter than a BOM can end with its LFs still here: they end lines too.
+    const last = rest.lastIndexOf(LF);
+    if (last !== -1) {
+      this.lines(rest.subarray(0, last), onLine, rejects);
+      rest = rest.subarray(last + 1);
+    }
+    if (rest.length > 0) this.emit(rest, onLine, rejects);
     this.carry = new Uint8Array(0);
-    return out;
   }
 
-  private emit(raw: Uint8Array, out: LineBatch): void {
+  /** Complete lines: `run` is every byte up to (not including) the last LF of the chunk. */
+  private lines(run: Uint8Array, onLine: LineHandler, rejects: Reject[]): void {
+    let text: string | null = null;
+    if (run.indexOf(NUL) === -1) {
+      try {
+        text = this.decoder.decode(run);
+      } catch {
+        text = null;
+      }
+    }
+    if (text === null) {
+      let start = 0;
+      let newline = run.indexOf(LF);
+      while (newline !== -1) {
+        this.emit(run.subarray(start, newline), onLine, rejects);
+        start = newline + 1;
+        newline = run.indexOf(LF, start);
+      }
+      this.emit(run.subarray(start), onLine, rejects);
+      return;
+    }
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', start);
+      const end = newline === -1 ? text.length : newline;
+      this.lineNumber += 1;
+      const stop = end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+      if (stop > start && !isBlank(text, start, stop)) onLine(text.slice(start, stop), this.lineNumber);
+      if (newline === -1) return;
+      start = newline + 1;
+    }
+  }
+
+  /** One line decoded on its own: NULs removed, a bad byte sequence rejected. */
+  private emit(raw: Uint8Array, onLine: LineHandler, rejects: Reject[]): void {
     this.lineNumber += 1;
     let bytes = raw;
     if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
@@ -89,10 +143,10 @@ export class LineSplitter {
     try {
       const text = this.decoder.decode(bytes);
       if (text.trim().length === 0) return;
-      out.lines.push({ number: this.lineNumber, text });
+      onLine(text, this.lineNumber);
     } catch {
       const lossy = new TextDecoder('utf-8').decode(bytes);
-      out.rejects.push(
+      rejects.push(
         makeReject(
           { source: this.ctx.source, file: this.ctx.file, line: this.lineNumber },
           'bad_encoding',
@@ -102,6 +156,13 @@ export class LineSplitter {
       );
     }
   }
+}
+
+/** `text.slice(start, stop).trim() === ''` without the slice: a printable ASCII first character settles it. */
+function isBlank(text: string, start: number, stop: number): boolean {
+  const c = text.charCodeAt(start);
+  if (c > 0x20 && c < 0x7f) return false;
+  return text.slice(start, stop).trim().length === 0;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

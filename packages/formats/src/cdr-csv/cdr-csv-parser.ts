@@ -40,8 +40,15 @@
  *   answer and end are re-read with 'later' when the earlier reading falls
  *   before start (resp. answer) and the later one does not.
  */
-import { makeReject, parseCallRecord, type CallRecord, type Direction, type Reject } from '@cdrflow/schema';
-import { CsvRowReader, type CsvBatch } from '../csv/csv-row-reader';
+import {
+  isValidCallRecord,
+  makeReject,
+  parseCallRecord,
+  type CallRecord,
+  type Direction,
+  type Reject,
+} from '@cdrflow/schema';
+import { CsvRowReader, type CsvRow } from '../csv/csv-row-reader';
 import { parseOptions } from '../csv/parse-options';
 import { createTimeReader, type TimeReader } from '../mapped/time-reader';
 import { emptyBatch, type FileContext, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
@@ -60,10 +67,16 @@ class CdrCsvParser implements FileParser {
   private readonly reader: CsvRowReader;
   private readonly layout: CdrLayout;
   private readonly readTime: TimeReader;
-  /** Open calls by group key, in order of their first leg. */
-  private readonly groups = new Map<string, CdrLeg[]>();
-  /** Keys emitted early because maxOpenGroups was reached; a later leg of one is rejected. */
-  private readonly evicted = new Set<string>();
+  /**
+   * Every call key seen in the file: its legs while the call is open, or
+   * EVICTED once it was emitted early because maxOpenGroups was reached (a
+   * later leg of it is then rejected). One map, so a leg costs one lookup.
+   */
+  private readonly groups = new Map<string, CdrLeg[] | typeof EVICTED>();
+  /** Open calls in order of their first leg, from `openHead` on: keys and legs side by side. */
+  private openKeys: string[] = [];
+  private openLegs: CdrLeg[][] = [];
+  private openHead = 0;
   private firstRow = true;
 
   constructor(
@@ -77,34 +90,33 @@ class CdrCsvParser implements FileParser {
   }
 
   push(chunk: Uint8Array): ParseBatch {
-    return this.handle(this.reader.push(chunk));
+    const out = emptyBatch();
+    const csvRejects: Reject[] = [];
+    this.reader.pushEach(chunk, (row) => this.row(row, out), csvRejects);
+    return finish(out, csvRejects);
   }
 
   end(): ParseBatch {
-    const out = this.handle(this.reader.end());
-    for (const legs of this.groups.values()) this.emit(legs, out);
+    const out = emptyBatch();
+    const csvRejects: Reject[] = [];
+    this.reader.endEach((row) => this.row(row, out), csvRejects);
+    for (let i = this.openHead; i < this.openLegs.length; i++) this.emit(this.openLegs[i] as CdrLeg[], out);
     this.groups.clear();
-    out.rejects.sort(byLine);
-    return out;
+    this.openKeys = [];
+    this.openLegs = [];
+    this.openHead = 0;
+    return finish(out, csvRejects);
   }
 
-  private handle(batch: CsvBatch): ParseBatch {
-    const out = emptyBatch();
-    for (const r of batch.rejects) out.rejects.push(r);
-    for (const row of batch.rows) {
-      if (this.firstRow) {
-        this.firstRow = false;
-        if (this.layout.isHeader(row)) continue;
-      }
-      const leg = readCdrLeg(row, this.layout, this.options, this.readTime, this.ctx);
-      if ('schema' in leg) {
-        out.rejects.push(leg);
-        continue;
-      }
-      this.take(leg, out);
+  /** Rows are read as the CSV reader completes them, so a chunk's rows are never all alive at once. */
+  private row(row: CsvRow, out: ParseBatch): void {
+    if (this.firstRow) {
+      this.firstRow = false;
+      if (this.layout.isHeader(row)) return;
     }
-    out.rejects.sort(byLine);
-    return out;
+    const leg = readCdrLeg(row, this.layout, this.options, this.readTime, this.ctx);
+    if ('schema' in leg) out.rejects.push(leg);
+    else this.take(leg, out);
   }
 
   private take(leg: CdrLeg, out: ParseBatch): void {
@@ -113,7 +125,8 @@ class CdrCsvParser implements FileParser {
       this.emit([leg], out);
       return;
     }
-    if (this.evicted.has(key)) {
+    const legs = this.groups.get(key);
+    if (legs === EVICTED) {
       out.rejects.push(
         this.reject(
           leg,
@@ -123,39 +136,54 @@ class CdrCsvParser implements FileParser {
       );
       return;
     }
-    const legs = this.groups.get(key);
     if (legs !== undefined) {
       legs.push(leg);
       return;
     }
-    this.groups.set(key, [leg]);
-    if (this.groups.size > this.options.maxOpenGroups) {
-      const oldest = this.groups.entries().next().value;
-      if (oldest !== undefined) {
-        this.groups.delete(oldest[0]);
-        this.evicted.add(oldest[0]);
-        this.emit(oldest[1], out);
-      }
+    // The map keeps the key for the rest of the file: a copy, so it does not keep its whole line (or chunk) alive.
+    const kept = detached(key);
+    const opened = [leg];
+    this.groups.set(kept, opened);
+    this.openKeys.push(kept);
+    this.openLegs.push(opened);
+    if (this.openLegs.length - this.openHead > this.options.maxOpenGroups) this.evictOldest(out);
+  }
+
+  /** Emits the open call whose first leg came earliest, and marks its key EVICTED. */
+  private evictOldest(out: ParseBatch): void {
+    const head = this.openHead;
+    const key = this.openKeys[head] as string;
+    const legs = this.openLegs[head] as CdrLeg[];
+    this.openHead = head + 1;
+    if (this.openHead >= 65_536 && this.openHead * 2 >= this.openLegs.length) {
+      this.openKeys.splice(0, this.openHead);
+      this.openLegs.splice(0, this.openHead);
+      this.openHead = 0;
     }
+    this.groups.set(key, EVICTED);
+    this.emit(legs, out);
   }
 
   /** Folds a call's legs (file order) into one record, or a reject on its first line. */
   private emit(legs: readonly CdrLeg[], out: ParseBatch): void {
     const firstInFile = legs[0];
     if (firstInFile === undefined) return;
-    const byStart = [...legs].sort((a, b) => a.start - b.start || a.line - b.line);
+    const byStart = legs.length === 1 ? legs : [...legs].sort((a, b) => a.start - b.start || a.line - b.line);
     const first = byStart[0] ?? firstInFile;
-    const answered = legs.filter((l) => l.disposition === 'ANSWERED');
 
+    let answered = 0;
     let answeredAt: number | null = null;
     let talkMs = 0;
     let agentLeg: CdrLeg | null = null;
-    for (const l of answered) {
+    let endedAt = Number.NEGATIVE_INFINITY;
+    for (const l of legs) {
+      if (l.end > endedAt) endedAt = l.end;
+      if (l.disposition !== 'ANSWERED') continue;
+      answered += 1;
       talkMs += l.billsecMs;
       if (l.answer !== null && (answeredAt === null || l.answer < answeredAt)) answeredAt = l.answer;
       if (l.dstchannel !== '' && (agentLeg === null || (l.answer ?? 0) >= (agentLeg.answer ?? 0))) agentLeg = l;
     }
-    const endedAt = Math.max(...legs.map((l) => l.end));
     const waitMs = (answeredAt ?? endedAt) - first.start;
     if (waitMs > this.options.maxWaitMs) {
       out.rejects.push(
@@ -164,7 +192,13 @@ class CdrCsvParser implements FileParser {
       return;
     }
     const queue = this.queueOf(byStart, first);
-    const caller = byStart.find((l) => l.src !== '')?.src;
+    let caller: string | undefined;
+    for (const l of byStart) {
+      if (l.src !== '') {
+        caller = l.src;
+        break;
+      }
+    }
     const nativeId = firstInFile.groupKey ?? `${this.ctx.file.replace(/\s/g, '_')}#${firstInFile.line}`;
     const id = `${this.ctx.source}:${nativeId}`;
     const record: CallRecord = {
@@ -183,7 +217,7 @@ class CdrCsvParser implements FileParser {
       endedAt,
       waitMs,
       talkMs,
-      outcome: answered.length > 0 ? 'answered' : (CDR_DISPOSITIONS[first.disposition] ?? 'other'),
+      outcome: answered > 0 ? 'answered' : (CDR_DISPOSITIONS[first.disposition] ?? 'other'),
       exitKey: null,
       callerKey: caller === undefined ? null : this.pseudonymise(caller),
       agent: agentLeg?.dstchannel ?? null,
@@ -191,7 +225,8 @@ class CdrCsvParser implements FileParser {
       line: firstInFile.line,
     };
     try {
-      out.calls.push(parseCallRecord(record));
+      // The hand-written check accepts exactly what the schema accepts; zod runs only to say why not.
+      out.calls.push(isValidCallRecord(record) ? record : parseCallRecord(record));
     } catch (e: unknown) {
       out.rejects.push(this.reject(firstInFile, 'invalid_record', e instanceof Error ? e.message : String(e)));
     }
@@ -199,9 +234,12 @@ class CdrCsvParser implements FileParser {
 
   private queueOf(byStart: readonly CdrLeg[], first: CdrLeg): string {
     if (this.options.queueFrom === 'dst') return first.dst;
-    const queued = byStart.find((l) => l.lastapp.toLowerCase() === 'queue');
-    // Queue(name,options,...) since 1.6; Queue(name|options) before.
-    return queued === undefined ? '' : (queued.lastdata.split(/[,|]/)[0] ?? '').trim();
+    for (const l of byStart) {
+      if (l.lastapp.length !== 5 || l.lastapp.toLowerCase() !== 'queue') continue;
+      // Queue(name,options,...) since 1.6; Queue(name|options) before.
+      return l.lastdata.slice(0, firstSeparator(l.lastdata)).trim();
+    }
+    return '';
   }
 
   private directionOf(dcontext: string): Direction {
@@ -216,3 +254,25 @@ class CdrCsvParser implements FileParser {
 }
 
 const byLine = (a: Reject, b: Reject): number => a.line - b.line;
+
+/** In `groups`: the call was emitted early; any later leg of it is rejected. */
+const EVICTED = 0;
+
+/** The batch's rejects as before rows were streamed: the CSV reader's first, then the rows', in line order. */
+function finish(out: ParseBatch, csvRejects: Reject[]): ParseBatch {
+  if (csvRejects.length > 0) out.rejects = csvRejects.concat(out.rejects);
+  out.rejects.sort(byLine);
+  return out;
+}
+
+/** Index of the first `,` or `|` (the end of Queue()'s first argument), else the length. */
+function firstSeparator(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2c || c === 0x7c) return i;
+  }
+  return text.length;
+}
+
+/** A copy of `s` that holds no reference to the larger string it was cut from. */
+const detached = (s: string): string => ` ${s}`.slice(1);

@@ -1,4 +1,4 @@
-import { makeReject, type Outcome, type Reject } from '@cdrflow/schema';
+import { makeReject, type Outcome, type Reject, type RejectReason } from '@cdrflow/schema';
 import type { CsvRow } from '../csv/csv-row-reader';
 import { readTimeAfter, type TimeReader } from '../mapped/time-reader';
 import type { FileContext } from '../types';
@@ -37,10 +37,15 @@ export interface CdrLeg {
 export class CdrLayout {
   readonly count: number;
   private readonly index = new Map<string, number>();
+  /** Positions of the columns read for every row (-1 when not configured), looked up once. */
+  readonly at: Readonly<Record<(typeof READ_COLUMNS)[number], number>>;
 
   constructor(readonly columns: readonly string[]) {
     this.count = columns.length;
     columns.forEach((c, i) => this.index.set(c, i));
+    const at = {} as Record<(typeof READ_COLUMNS)[number], number>;
+    for (const c of READ_COLUMNS) at[c] = this.index.get(c) ?? -1;
+    this.at = at;
   }
 
   has(column: string): boolean {
@@ -58,7 +63,61 @@ export class CdrLayout {
   }
 }
 
-const INTEGER = /^-?\d+$/;
+const READ_COLUMNS = [
+  'disposition',
+  'start',
+  'answer',
+  'end',
+  'duration',
+  'billsec',
+  'linkedid',
+  'uniqueid',
+  'src',
+  'dst',
+  'dcontext',
+  'dstchannel',
+  'lastapp',
+  'lastdata',
+] as const;
+
+/** The field at a column position; '' for a column not configured. */
+function field(row: CsvRow, at: number): string {
+  return at < 0 ? '' : (row.fields[at] ?? '');
+}
+
+/** `/^-?\d+$/.test(text)` without a regex: this runs twice per row. */
+function isInteger(text: string): boolean {
+  const n = text.length;
+  let i = n > 0 && text.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (i === n) return false;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function rejectRow(row: CsvRow, ctx: FileContext, reason: RejectReason, detail: string): Reject {
+  return makeReject({ source: ctx.source, file: ctx.file, line: row.line }, reason, detail, row.raw);
+}
+
+/** Whole seconds within 0..maxWaitMs, or the reject. */
+function seconds(row: CsvRow, ctx: FileContext, column: string, at: number, maxWaitMs: number): number | Reject {
+  const text = field(row, at);
+  if (!isInteger(text))
+    return rejectRow(row, ctx, 'bad_number', `${column} ${JSON.stringify(text)} is not a whole number of seconds`);
+  const n = Number(text);
+  const maxSeconds = maxWaitMs / 1000;
+  if (n < 0 || n > maxSeconds) {
+    return rejectRow(
+      row,
+      ctx,
+      'absurd_wait',
+      `${column} ${n} s is outside 0..${maxSeconds} s (maxWaitMs ${maxWaitMs})`,
+    );
+  }
+  return n;
+}
 
 /**
  * Reads and checks one row. Checks run in this order and the first failure is
@@ -73,76 +132,68 @@ export function readCdrLeg(
   readTime: TimeReader,
   ctx: FileContext,
 ): CdrLeg | Reject {
-  const reject = (reason: Parameters<typeof makeReject>[1], detail: string): Reject =>
-    makeReject({ source: ctx.source, file: ctx.file, line: row.line }, reason, detail, row.raw);
-
   if (row.fields.length !== layout.count) {
-    return reject(
+    return rejectRow(
+      row,
+      ctx,
       'bad_field_count',
       `expected ${layout.count} fields (${layout.columns.join(',')}), got ${row.fields.length}; set the source's columns to the site's cdr_csv layout`,
     );
   }
-  const disposition = layout.get(row, 'disposition');
+  const at = layout.at;
+  const disposition = field(row, at.disposition);
   if (!Object.hasOwn(CDR_DISPOSITIONS, disposition)) {
-    return reject(
+    return rejectRow(
+      row,
+      ctx,
       'unknown_outcome',
       `disposition ${JSON.stringify(disposition)} is not one of ${Object.keys(CDR_DISPOSITIONS).join(', ')}`,
     );
   }
-  const startText = layout.get(row, 'start');
-  const endText = layout.get(row, 'end');
-  const answerText = layout.get(row, 'answer');
-  if (startText === '') return reject('missing_field', 'start is empty');
-  if (endText === '') return reject('missing_field', 'end is empty');
+  const startText = field(row, at.start);
+  const endText = field(row, at.end);
+  const answerText = field(row, at.answer);
+  if (startText === '') return rejectRow(row, ctx, 'missing_field', 'start is empty');
+  if (endText === '') return rejectRow(row, ctx, 'missing_field', 'end is empty');
   const start = readTime(startText);
-  if (start === null) return reject('bad_time', `start ${JSON.stringify(startText)} is not YYYY-MM-DD HH:MM:SS`);
+  if (start === null)
+    return rejectRow(row, ctx, 'bad_time', `start ${JSON.stringify(startText)} is not YYYY-MM-DD HH:MM:SS`);
   // An unset date is an empty unquoted field in cdr_csv; "" is read the same way.
   const answer = answerText === '' ? null : readTimeAfter(readTime, answerText, start);
   if (answer === null && answerText !== '') {
-    return reject('bad_time', `answer ${JSON.stringify(answerText)} is not YYYY-MM-DD HH:MM:SS`);
+    return rejectRow(row, ctx, 'bad_time', `answer ${JSON.stringify(answerText)} is not YYYY-MM-DD HH:MM:SS`);
   }
   const end = readTimeAfter(readTime, endText, answer ?? start);
-  if (end === null) return reject('bad_time', `end ${JSON.stringify(endText)} is not YYYY-MM-DD HH:MM:SS`);
+  if (end === null) return rejectRow(row, ctx, 'bad_time', `end ${JSON.stringify(endText)} is not YYYY-MM-DD HH:MM:SS`);
 
-  const maxSeconds = options.maxWaitMs / 1000;
-  const seconds = (column: string): number | Reject => {
-    const text = layout.get(row, column);
-    if (!INTEGER.test(text))
-      return reject('bad_number', `${column} ${JSON.stringify(text)} is not a whole number of seconds`);
-    const n = Number(text);
-    if (n < 0 || n > maxSeconds) {
-      return reject('absurd_wait', `${column} ${n} s is outside 0..${maxSeconds} s (maxWaitMs ${options.maxWaitMs})`);
-    }
-    return n;
-  };
-  if (layout.has('duration')) {
-    const duration = seconds('duration');
+  if (at.duration >= 0) {
+    const duration = seconds(row, ctx, 'duration', at.duration, options.maxWaitMs);
     if (typeof duration !== 'number') return duration;
   }
-  const billsec = seconds('billsec');
+  const billsec = seconds(row, ctx, 'billsec', at.billsec, options.maxWaitMs);
   if (typeof billsec !== 'number') return billsec;
 
   if (answer !== null && answer < start)
-    return reject('impossible_times', `answer ${answerText} is before start ${startText}`);
-  if (end < start) return reject('impossible_times', `end ${endText} is before start ${startText}`);
+    return rejectRow(row, ctx, 'impossible_times', `answer ${answerText} is before start ${startText}`);
+  if (end < start) return rejectRow(row, ctx, 'impossible_times', `end ${endText} is before start ${startText}`);
   if (answer !== null && end < answer)
-    return reject('impossible_times', `end ${endText} is before answer ${answerText}`);
+    return rejectRow(row, ctx, 'impossible_times', `end ${endText} is before answer ${answerText}`);
   if (disposition === 'ANSWERED' && answer === null) {
-    return reject('missing_field', 'disposition is ANSWERED but answer is empty');
+    return rejectRow(row, ctx, 'missing_field', 'disposition is ANSWERED but answer is empty');
   }
 
-  const linkedid = layout.get(row, 'linkedid');
-  const uniqueid = layout.get(row, 'uniqueid');
+  const linkedid = field(row, at.linkedid);
+  const uniqueid = field(row, at.uniqueid);
   return {
     line: row.line,
     raw: row.raw,
     groupKey: linkedid !== '' ? linkedid : uniqueid !== '' ? uniqueid : null,
-    src: layout.get(row, 'src'),
-    dst: layout.get(row, 'dst'),
-    dcontext: layout.get(row, 'dcontext'),
-    dstchannel: layout.get(row, 'dstchannel'),
-    lastapp: layout.get(row, 'lastapp'),
-    lastdata: layout.get(row, 'lastdata'),
+    src: field(row, at.src),
+    dst: field(row, at.dst),
+    dcontext: field(row, at.dcontext),
+    dstchannel: field(row, at.dstchannel),
+    lastapp: field(row, at.lastapp),
+    lastdata: field(row, at.lastdata),
     start,
     answer,
     end,

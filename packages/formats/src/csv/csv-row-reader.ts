@@ -1,5 +1,5 @@
 import { makeReject, type Reject } from '@cdrflow/schema';
-import { LineSplitter, type Line, type LineBatch, type TextEncodingName } from '../lines';
+import { LineSplitter, type Line, type TextEncodingName } from '../lines';
 import type { FileContext } from '../types';
 import { splitCsvRecord } from './split-csv-record';
 
@@ -32,6 +32,8 @@ export interface CsvRowReaderOptions {
   maxLinesPerRow?: number;
 }
 
+const IGNORE_ROW = (): void => undefined;
+
 /** A record still open at the end of a line: its lines so far. */
 interface Pending {
   lines: Line[];
@@ -61,6 +63,11 @@ export class CsvRowReader {
   private readonly delimiter: string;
   private readonly maxLinesPerRow: number;
   private pending: Pending | null = null;
+  /** Where the current push or end sends rows and rejects. */
+  private onRow: (row: CsvRow) => void = IGNORE_ROW;
+  private rejects: Reject[] = [];
+  /** The splitter's `bad_encoding` rejects of the current push, merged in line order at its end. */
+  private readonly encodingRejects: Reject[] = [];
 
   constructor(
     private readonly ctx: FileContext,
@@ -77,66 +84,103 @@ export class CsvRowReader {
   }
 
   push(chunk: Uint8Array): CsvBatch {
-    return this.read(this.splitter.push(chunk), false);
-  }
-
-  end(): CsvBatch {
-    return this.read(this.splitter.end(), true);
-  }
-
-  private read(batch: LineBatch, atEnd: boolean): CsvBatch {
     const out: CsvBatch = { rows: [], rejects: [] };
-    for (const line of batch.lines) this.take(line, out);
-    if (atEnd) {
-      while (this.pending !== null) this.giveUp(out);
-    }
-    for (const r of batch.rejects) out.rejects.push(r);
-    if (batch.rejects.length > 0 && out.rejects.length > batch.rejects.length) {
-      out.rejects.sort((a, b) => a.line - b.line);
-    }
+    this.pushEach(chunk, (row) => out.rows.push(row), out.rejects);
     return out;
   }
 
-  private take(line: Line, out: CsvBatch): void {
+  end(): CsvBatch {
+    const out: CsvBatch = { rows: [], rejects: [] };
+    this.endEach((row) => out.rows.push(row), out.rejects);
+    return out;
+  }
+
+  /**
+   * As `push`, handing each row to `onRow` as soon as it is complete (no
+   * array of the chunk's rows kept alive meanwhile) and appending what
+   * `push` would return as `rejects` to `rejects`.
+   */
+  pushEach(chunk: Uint8Array, onRow: (row: CsvRow) => void, rejects: Reject[]): void {
+    this.onRow = onRow;
+    this.rejects = rejects;
+    this.splitter.pushEach(chunk, this.onLine, this.encodingRejects);
+    this.finish(false);
+  }
+
+  /** As `end`, streaming. */
+  endEach(onRow: (row: CsvRow) => void, rejects: Reject[]): void {
+    this.onRow = onRow;
+    this.rejects = rejects;
+    this.splitter.endEach(this.onLine, this.encodingRejects);
+    this.finish(true);
+  }
+
+  private readonly onLine = (text: string, number: number): void => this.take(text, number);
+
+  private finish(atEnd: boolean): void {
+    if (atEnd) {
+      while (this.pending !== null) this.giveUp();
+    }
+    const encoding = this.encodingRejects;
+    if (encoding.length > 0) {
+      const out = this.rejects;
+      const rowRejects = out.length;
+      for (const r of encoding) out.push(r);
+      if (rowRejects > 0) out.sort((a, b) => a.line - b.line);
+      encoding.length = 0;
+    }
+    this.onRow = IGNORE_ROW;
+    this.rejects = [];
+  }
+
+  private take(text: string, number: number): void {
     const pending = this.pending;
-    const lines = pending === null ? [line] : [...pending.lines, line];
-    const text = pending === null ? line.text : `${pending.text}\n${line.text}`;
-    const result = splitCsvRecord(text, this.delimiter);
+    if (pending === null) {
+      const result = splitCsvRecord(text, this.delimiter);
+      if (result.kind === 'fields') {
+        this.onRow({ line: number, fields: result.value.fields, quoted: result.value.quoted, raw: text });
+      } else if (result.kind === 'malformed') {
+        this.rejects.push(this.reject(number, result.detail, text));
+      } else {
+        this.pending = { lines: [{ number, text }], text };
+        if (this.maxLinesPerRow <= 1) this.giveUp();
+      }
+      return;
+    }
+    const lines = [...pending.lines, { number, text }];
+    const joined = `${pending.text}\n${text}`;
+    const first = pending.lines[0]?.number ?? number;
+    const result = splitCsvRecord(joined, this.delimiter);
     if (result.kind === 'fields') {
       this.pending = null;
-      out.rows.push({
-        line: lines[0]?.number ?? line.number,
-        fields: result.value.fields,
-        quoted: result.value.quoted,
-        raw: text,
-      });
+      this.onRow({ line: first, fields: result.value.fields, quoted: result.value.quoted, raw: joined });
       return;
     }
     if (result.kind === 'malformed') {
       this.pending = null;
-      out.rejects.push(this.reject(lines[0]?.number ?? line.number, result.detail, text));
+      this.rejects.push(this.reject(first, result.detail, joined));
       return;
     }
-    this.pending = { lines, text };
-    if (lines.length >= this.maxLinesPerRow) this.giveUp(out);
+    this.pending = { lines, text: joined };
+    if (lines.length >= this.maxLinesPerRow) this.giveUp();
   }
 
   /** Rejects the open record's first line and reads the lines after it again. */
-  private giveUp(out: CsvBatch): void {
+  private giveUp(): void {
     const pending = this.pending;
     if (pending === null) return;
     this.pending = null;
     const [first, ...rest] = pending.lines;
     if (first === undefined) return;
     const spanned = this.maxLinesPerRow === 1 ? '' : ` within ${this.maxLinesPerRow} lines`;
-    out.rejects.push(
+    this.rejects.push(
       this.reject(
         first.number,
         `a quoted field is not closed${spanned}; a quote inside a quoted field must be doubled ("")`,
         first.text,
       ),
     );
-    for (const line of rest) this.take(line, out);
+    for (const line of rest) this.take(line.text, line.number);
   }
 
   private reject(line: number, detail: string, raw: string): Reject {

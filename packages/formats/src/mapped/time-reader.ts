@@ -1,5 +1,51 @@
-import { wallClockToUtc, type Disambiguation, type WallClock } from '@cdrflow/time';
-import { compileTimePattern, daysInMonth } from './time-pattern';
+import { utcToWallClock, wallClockToUtc, type Disambiguation, type WallClock } from '@cdrflow/time';
+import { compileNaiveTimePattern, daysInMonth } from './time-pattern';
+
+const HOUR_MS = 3_600_000;
+/** Local hours remembered per reader and disambiguation; beyond it the memo starts again. */
+const MEMO_HOURS = 4096;
+
+/**
+ * A wall-clock time in one zone → UTC epoch ms. The wall time comes as
+ * `Date.UTC` of its fields (its "naive" ms); the answer is the same as
+ * `wallClockToUtc(clock, zone, disambiguation)`.
+ */
+export type LocalTimeConverter = (naiveMs: number, disambiguation: Disambiguation) => number;
+
+/**
+ * `wallClockToUtc` for one zone, remembering the offset of each local hour.
+ * An hour is remembered only when its first and last millisecond convert with
+ * the same offset, so the whole hour does (zones change offset at most once
+ * within an hour, and a gap or overlap converts by one offset throughout);
+ * an hour that holds a change of offset part-way (a 30-minute shift) is
+ * converted each time. Rows come roughly in time order, so nearly every
+ * conversion is one map lookup.
+ */
+export function localTimeConverter(zone: string): LocalTimeConverter {
+  const memo: Record<Disambiguation, Map<number, number>> = { earlier: new Map(), later: new Map() };
+  return (naive, disambiguation) => {
+    const hours = memo[disambiguation];
+    const hour = Math.floor(naive / HOUR_MS);
+    let offset = hours.get(hour);
+    if (offset === undefined) {
+      offset = hourOffset(hour * HOUR_MS, zone, disambiguation);
+      if (hours.size >= MEMO_HOURS) hours.clear();
+      hours.set(hour, offset);
+    }
+    return Number.isNaN(offset) ? wallClockToUtc(clockAt(naive), zone, disambiguation) : naive - offset;
+  };
+}
+
+/** The offset every wall time of the local hour starting at `naiveStart` converts with, or NaN when they differ. */
+function hourOffset(naiveStart: number, zone: string, disambiguation: Disambiguation): number {
+  const first = naiveStart - wallClockToUtc(clockAt(naiveStart), zone, disambiguation);
+  const lastMs = naiveStart + HOUR_MS - 1;
+  const last = lastMs - wallClockToUtc(clockAt(lastMs), zone, disambiguation);
+  return first === last ? first : Number.NaN;
+}
+
+/** The wall clock a naive ms stands for (its fields read back as UTC). */
+const clockAt = (naiveMs: number): WallClock => utcToWallClock(naiveMs, 'UTC');
 
 /** Text → UTC epoch ms, or null when unreadable. `disambiguation` only matters for local times in an autumn overlap. */
 export type TimeReader = (text: string, disambiguation?: Disambiguation) => number | null;
@@ -42,6 +88,7 @@ export function createTimeReader(format: string, zone: string): TimeReader {
       return EPOCH_MS.test(t) ? Number(t) : null;
     };
   }
+  const toUtc = localTimeConverter(zone);
   if (format === 'iso') {
     return (text, disambiguation = 'earlier') => {
       const m = ISO.exec(text.trim());
@@ -56,7 +103,6 @@ export function createTimeReader(format: string, zone: string): TimeReader {
         millisecond: Number((m[7] ?? '0').slice(0, 3).padEnd(3, '0')),
       };
       if (!validClock(clock)) return null;
-      if (m[8] === undefined && m[9] === undefined) return wallClockToUtc(clock, zone, disambiguation);
       const naive = Date.UTC(
         clock.year,
         clock.month - 1,
@@ -66,15 +112,16 @@ export function createTimeReader(format: string, zone: string): TimeReader {
         clock.second,
         clock.millisecond,
       );
+      if (m[8] === undefined && m[9] === undefined) return toUtc(naive, disambiguation);
       if (m[8] === 'Z') return naive;
       const offsetMs = (Number(m[10]) * 60 + Number(m[11])) * 60_000;
       return m[9] === '-' ? naive + offsetMs : naive - offsetMs;
     };
   }
-  const read = compileTimePattern(format);
+  const read = compileNaiveTimePattern(format);
   return (text, disambiguation = 'earlier') => {
-    const clock = read(text);
-    return clock === null ? null : wallClockToUtc(clock, zone, disambiguation);
+    const naive = read(text);
+    return Number.isNaN(naive) ? null : toUtc(naive, disambiguation);
   };
 }
 

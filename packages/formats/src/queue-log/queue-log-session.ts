@@ -1,6 +1,6 @@
-import { INTERVAL_MS, agentTimeId, intervalStart, makeReject, type RejectReason } from '@cdrflow/schema';
+import { INTERVAL_MS, agentTimeId, intervalStart, makeReject, type Reject, type RejectReason } from '@cdrflow/schema';
 import { assertTimeZone } from '@cdrflow/time';
-import { LineSplitter, type LineBatch, type TextEncodingName } from '../lines';
+import { LineSplitter, type LineHandler, type TextEncodingName } from '../lines';
 import { emptyBatch, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
 import { QueueLogDbRowReader } from './queue-log-db-row';
 import { isLineFault, readFileLine, type QueueLogEvent } from './queue-log-event';
@@ -261,18 +261,31 @@ export class QueueLogSession {
   openFile(file: string): FileParser {
     const splitter = new LineSplitter({ source: this.options.source, file }, this.options.encoding);
     const db = this.options.form === 'db' ? new QueueLogDbRowReader(this.options.zone) : null;
-    const take = (lines: LineBatch, out: ParseBatch): ParseBatch => {
-      for (const r of lines.rejects) out.rejects.push(r);
-      for (const line of lines.lines) this.readLine(line.text, line.number, file, db, out);
-      return out;
+    // Lines are read as the splitter finds them (no array of the chunk's lines
+    // kept alive meanwhile); its encoding rejects still come first in the batch.
+    let out = emptyBatch();
+    const encoding: Reject[] = [];
+    const onLine: LineHandler = (text, number) => this.readLine(text, number, file, db, out);
+    const batch = (): ParseBatch => {
+      const done = out;
+      out = emptyBatch();
+      if (encoding.length > 0) {
+        done.rejects = encoding.concat(done.rejects);
+        encoding.length = 0;
+      }
+      return done;
     };
     return {
-      push: (chunk) => take(splitter.push(chunk), emptyBatch()),
+      push: (chunk) => {
+        splitter.pushEach(chunk, onLine, encoding);
+        return batch();
+      },
       end: () => {
-        const out = take(splitter.end(), emptyBatch());
-        this.expireInto(out);
-        this.agentsProvisional(out);
-        return out;
+        splitter.endEach(onLine, encoding);
+        const done = batch();
+        this.expireInto(done);
+        this.agentsProvisional(done);
+        return done;
       },
     };
   }
@@ -513,10 +526,20 @@ export class QueueLogSession {
     }
     const callerKey =
       data.kind === 'enter' && isPerson(data.callerId) ? this.options.pseudonymise(data.callerId) : null;
+    // Joined, not a template literal: a template builds a tree of string pieces per key, and these keys are
+    // kept for hours of log time, so every piece was copied by each young-generation GC (a quarter of the time).
     const key =
       data.kind === 'enter'
-        ? `${ev.atMs}|${ev.queue}|${ev.agent}|ENTERQUEUE|${ev.data[0] ?? ''}|${callerKey ?? ''}|${ev.data.slice(2).join('|')}`
-        : `${ev.atMs}|${ev.queue}|${ev.agent}|${ev.event}|${ev.dataText}`;
+        ? [
+            ev.atMs,
+            ev.queue,
+            ev.agent,
+            'ENTERQUEUE',
+            ev.data[0] ?? '',
+            callerKey ?? '',
+            ev.data.slice(2).join('|'),
+          ].join('|')
+        : [ev.atMs, ev.queue, ev.agent, ev.event, ev.dataText].join('|');
     let call = this.calls.get(ev.callid);
     if (call !== undefined && call.keys.includes(key)) {
       return this.reject(

@@ -119,6 +119,7 @@ export function buildStintRecord(ctx: StintRecordContext, s: QueueLogStintState)
     waitMs = close.waitSec !== null ? close.waitSec * 1000 : close.atMs - arrivedAt;
   }
   const id = recordId(ctx.source, ctx.callid, s.n);
+  const contactId = s.n === 1 ? id : recordId(ctx.source, ctx.callid, 1);
   if (ctx.callid === '' || WHITESPACE.test(ctx.callid)) {
     return { reason: 'invalid_record', detail: `callid ${JSON.stringify(ctx.callid)} cannot make a record id` };
   }
@@ -135,7 +136,7 @@ export function buildStintRecord(ctx: StintRecordContext, s: QueueLogStintState)
   return {
     schema: 'call.v1',
     id,
-    contactId: recordId(ctx.source, ctx.callid, 1),
+    contactId,
     stint: s.n,
     version: stintVersion(s),
     source: ctx.source,
