@@ -117,19 +117,21 @@ export function runMemoryBench(ids = 10_000_000): MemoryBenchResult {
   };
 }
 
+export function memoryMarkdown(r: MemoryBenchResult): string {
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  return [
+    `${r.ids.toLocaleString('en-GB')} distinct call ids through the aggregator's own windows (PendingPartition, foldWindow) of ${r.flushMaxRecords.toLocaleString('en-GB')} ids (the default \`flushMaxRecords\`); RSS read after a full GC.`,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    `| RSS after the first window / after the last / peak | ${mib(r.rssStartBytes)} / ${mib(r.rssEndBytes)} / ${mib(r.rssPeakBytes)} |`,
+    `| RSS kept per distinct id seen ((last − first) ÷ ids) | ${r.rssBytesPerIdSeen.toFixed(1)} bytes |`,
+    `| inside a window: heap per held id, id map alone | ${r.heapBytesPerHeldIdIndexOnly.toFixed(0)} bytes |`,
+    `| inside a window: heap per held id, with the record held for the flush | ${r.heapBytesPerHeldIdWithRecord.toFixed(0)} bytes |`,
+  ].join('\n');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const at = process.argv.indexOf('--ids');
-  const ids = at > 0 ? Number(process.argv[at + 1]) : 10_000_000;
-  const r = runMemoryBench(ids);
-  const mib = (b: number) => (b / 2 ** 20).toFixed(0);
-  console.log(
-    `aggregator memory, ${r.ids.toLocaleString('en-GB')} distinct ids, windows of ${r.flushMaxRecords.toLocaleString('en-GB')}`,
-  );
-  console.log(
-    `RSS after the first window ${mib(r.rssStartBytes)} MiB, after the last ${mib(r.rssEndBytes)} MiB, peak ${mib(r.rssPeakBytes)} MiB`,
-  );
-  console.log(`RSS kept per id seen: ${r.rssBytesPerIdSeen.toFixed(2)} bytes`);
-  console.log(
-    `inside a window, heap per held id: ${r.heapBytesPerHeldIdIndexOnly.toFixed(0)} bytes (id map alone), ${r.heapBytesPerHeldIdWithRecord.toFixed(0)} bytes with its record`,
-  );
+  console.log(memoryMarkdown(runMemoryBench(at > 0 ? Number(process.argv[at + 1]) : 10_000_000)));
 }
