@@ -165,7 +165,7 @@ export class AggregatorMetrics implements AggregatorListener {
     );
     this.statsCounter(
       'cdrflow_aggregator_undecodable_total',
-      'Messages no schema accepts (logged with their offset, then skipped).',
+      'Records no schema accepts (logged with offset and row in their envelope, then skipped).',
       (s) => s.undecodable,
     );
     this.flushes = new Counter({

@@ -377,7 +377,7 @@ function pipeline(): Dashboard {
         .span(12),
     )
     .withPanel(
-      timeseries('Dedupe hits and undecodable messages per second', units.RecordsPerSecond, [
+      timeseries('Dedupe hits and undecodable records per second', units.RecordsPerSecond, [
         { expr: perSecond('cdrflow_aggregator_dedupe_hits_total'), legend: 'dedupe hits' },
         { expr: perSecond('cdrflow_aggregator_undecodable_total'), legend: 'undecodable' },
       ])
