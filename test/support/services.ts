@@ -105,8 +105,10 @@ export async function consumerLag(brokers: string[], groupId: string, topics: st
 /**
  * Records published so far on a topic: every message read from the start by a
  * throwaway group and its envelope decoded (a message carries many records).
+ * Fails, naming what it had read, if the consumer crashes or has not reached
+ * every partition's end within `timeoutMs`.
  */
-export async function publishedRecords(brokers: string[], topic: string): Promise<number> {
+export async function publishedRecords(brokers: string[], topic: string, timeoutMs = 60_000): Promise<number> {
   const kafka = new Kafka({ brokers, clientId: 'record-count-probe', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -119,21 +121,38 @@ export async function publishedRecords(brokers: string[], topic: string): Promis
   }
   const unread = new Set([...ends].filter(([, high]) => high > 0).map(([partition]) => partition));
   if (unread.size === 0) return 0;
+  const readUpTo = new Map<number, number>();
   const consumer = kafka.consumer({ groupId: `record-count-${randomUUID()}` });
   let records = 0;
+  let timer: NodeJS.Timeout | undefined;
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
+      const describe = () =>
+        [...ends].map(([p, end]) => `partition ${p}: read up to ${readUpTo.get(p) ?? 'nothing'} of ${end}`).join('; ');
+      timer = setTimeout(
+        () => reject(new Error(`publishedRecords(${topic}) did not reach the end in ${timeoutMs} ms: ${describe()}`)),
+        timeoutMs,
+      );
+      consumer.on(consumer.events.CRASH, (event) =>
+        reject(
+          new Error(`publishedRecords(${topic}): consumer crashed (${String(event.payload.error)}); ${describe()}`),
+        ),
+      );
       consumer
         .run({
           eachBatch: ({ batch }) => {
             const end = ends.get(batch.partition) ?? 0;
             for (const m of batch.messages) {
               const offset = Number(m.offset);
-              if (offset >= end) break;
+              if (offset >= end) {
+                unread.delete(batch.partition);
+                break;
+              }
               records += decodeMessage(m.value?.toString('utf8') ?? '').records.length;
-              if (offset + 1 === end) unread.delete(batch.partition);
+              readUpTo.set(batch.partition, offset + 1);
+              if (offset + 1 >= end) unread.delete(batch.partition);
             }
             if (unread.size === 0) resolve();
             return Promise.resolve();
@@ -142,6 +161,7 @@ export async function publishedRecords(brokers: string[], topic: string): Promis
         .catch(reject);
     });
   } finally {
+    clearTimeout(timer);
     await consumer.disconnect();
   }
   return records;
