@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark stage, each in its own process, then
  * BENCHMARKS.md's generated part rewritten from the results.
  *
- *   npm run bench                       # every stage (about 25 minutes on 2 cores)
+ *   npm run bench                       # every stage (about 20 minutes on 2 quiet cores)
  *   npm run bench -- hot-path memory    # some stages; the others keep their last results
  *   npm run bench -- parse --quick      # smaller inputs, fewer runs: a check that it works
  *
