@@ -153,7 +153,8 @@ export class CdrStore {
       FLUSHED_TABLES.map((t) => `SELECT '${t}' AS table FROM ${t} WHERE ${where} LIMIT 1`).join(' UNION ALL '),
       params,
     );
-    const tables = found.map((f) => f.table);
+    // UNION ALL answers in no set order; deletes (and the list returned) follow FLUSHED_TABLES.
+    const tables = FLUSHED_TABLES.filter((t) => found.some((f) => f.table === t));
     for (const table of tables) await this.run(`DELETE FROM ${table} WHERE ${where}`, params);
     return tables;
   }
