@@ -59,7 +59,7 @@ export interface AggregatorListener {
  */
 export class Aggregator {
   private readonly pending = new Map<string, PendingPartition>();
-  private heldMessages = 0;
+  private heldRecords = 0;
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   readonly stats: AggregatorStats = { received: 0, written: 0, dedupeHits: 0, flushes: 0, undecodable: 0 };
@@ -88,7 +88,7 @@ export class Aggregator {
       onBatch: (batch) => this.handle(batch),
     });
     this.timer = setInterval(() => {
-      if (this.heldMessages > 0)
+      if (this.heldRecords > 0)
         void this.flush().catch((e: unknown) => this.log.error({ err: e }, 'timed flush failed'));
     }, this.options.flushIntervalMs);
     this.timer.unref();
@@ -136,7 +136,7 @@ export class Aggregator {
     // dropped unwritten; their new owner reads them again from ClickHouse's offsets.
     const kept = new Set(assigned.map((tp) => topicPartitionKey(tp)));
     for (const key of [...this.pending.keys()]) if (!kept.has(key)) this.pending.delete(key);
-    this.heldMessages = [...this.pending.values()].reduce((n, p) => n + p.received, 0);
+    this.heldRecords = [...this.pending.values()].reduce((n, p) => n + p.received, 0);
     this.log.info({ partitions: assigned.length }, 'partitions assigned; resuming from offsets stored in ClickHouse');
     return starts;
   }
@@ -173,11 +173,11 @@ export class Aggregator {
         }
       }
       pending.nextOffset = message.offset + 1;
-      this.heldMessages += records.length + invalid.length;
+      this.heldRecords += records.length + invalid.length;
       this.stats.received += records.length;
     }
     // Backpressure: the consumer awaits this, so a slow or absent store stops consumption.
-    if (this.options.flushEveryBatch === true || this.heldMessages >= this.options.flushMaxRecords) {
+    if (this.options.flushEveryBatch === true || this.heldRecords >= this.options.flushMaxRecords) {
       await this.flushRetrying(batch);
     }
   }
@@ -198,7 +198,7 @@ export class Aggregator {
         if (!(e instanceof StoreError) || !e.retriable) throw e;
         const delayMs = Math.min(maxDelayMs, 250 * 2 ** attempt);
         this.log.warn(
-          { err: e.message, attempt, retryInMs: delayMs, heldMessages: this.heldMessages },
+          { err: e.message, attempt, retryInMs: delayMs, heldRecords: this.heldRecords },
           'ClickHouse write failed; consumption paused, records held, retrying',
         );
         await this.sleepHeartbeating(delayMs, batch);
@@ -225,13 +225,13 @@ export class Aggregator {
   private async flushNow(): Promise<void> {
     const live = [...this.pending.values()];
     const windows = live.map((p) => p.drain());
-    const held = this.heldMessages;
-    this.heldMessages = 0;
+    const held = this.heldRecords;
+    this.heldRecords = 0;
     try {
       await this.write(windows.filter((w) => w.advanced));
     } catch (e: unknown) {
       live.forEach((p, i) => p.restore(windows[i]!));
-      this.heldMessages += held;
+      this.heldRecords += held;
       this.notify((l) => l.onFlushFailed?.(e));
       throw e;
     }
