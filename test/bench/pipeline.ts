@@ -41,6 +41,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { KAFKA_VERSION, freePorts, startKafka, type LocalKafka } from '../../infra/local/kafka';
 import type { ChdbTask, ChdbTaskResult } from './pipeline/chdb-task';
+import { median, percentile } from './measure';
 import {
   REPO,
   countedBy,
@@ -122,18 +123,6 @@ export interface PipelineBenchResult {
 // ---------------------------------------------------------------------------
 // Small statistics
 // ---------------------------------------------------------------------------
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** Nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });

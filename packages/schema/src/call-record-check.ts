@@ -82,6 +82,32 @@ export function callFromRow(row: readonly unknown[]): Record<keyof CallRecord, u
   };
 }
 
+/** The values of a call in CALL_ROW_FIELDS order: callFromRow's inverse. */
+export function callToRow(c: CallRecord): unknown[] {
+  return [
+    c.id,
+    c.contactId,
+    c.stint,
+    c.version,
+    c.source,
+    c.channel,
+    c.direction,
+    c.queue,
+    c.service,
+    c.arrivedAt,
+    c.answeredAt,
+    c.endedAt,
+    c.waitMs,
+    c.talkMs,
+    c.outcome,
+    c.exitKey,
+    c.callerKey,
+    c.agent,
+    c.file,
+    c.line,
+  ];
+}
+
 /** Every value of `r` as CallRecordV1 requires; says nothing of keys beyond the schema's. */
 export function hasValidCallValues(r: Record<string, unknown>): boolean {
   const { id, contactId, stint, arrivedAt, answeredAt, endedAt, talkMs } = r;

@@ -15,6 +15,8 @@ export {
   encodeRecord,
   parseAgentTime,
   parseCallRecord,
+  parseCallRecordWithZod,
+  recordFrom,
   parseReject,
   parseSurveyResponse,
 } from './encoding';

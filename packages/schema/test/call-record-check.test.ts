@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallRecordV1, CHANNELS, DIRECTIONS, isValidCallRecord, OUTCOMES, type CallRecord } from '@cdrflow/schema';
-import { CALL_ROW_FIELDS, callFromRow } from '../src/call-record-check';
+import { CALL_ROW_FIELDS, callFromRow, callToRow } from '../src/call-record-check';
 
 /*
  * isValidCallRecord is a hand-written copy of CallRecordV1 for the hot path;
@@ -143,11 +143,12 @@ describe('isValidCallRecord agrees with CallRecordV1', () => {
   });
 });
 
-describe('callFromRow', () => {
-  it('reads a row in CALL_ROW_FIELDS order back into the same record, key for key', () => {
+describe('callToRow and callFromRow', () => {
+  it('write a call as a row in CALL_ROW_FIELDS order and read it back into the same record, key for key', () => {
     fc.assert(
       fc.property(validCall, (call) => {
         const row = CALL_ROW_FIELDS.map((f) => call[f as keyof CallRecord]);
+        expect(callToRow(call)).toEqual(row);
         const record = callFromRow(row);
         expect(record).toEqual(call);
         expect(Object.keys(record)).toEqual(KEYS);

@@ -17,6 +17,14 @@ export interface PublishedCounts {
  */
 export const MAX_ENVELOPE_CHARS = 256 * 1024;
 
+const SCHEMA_SLOTS: Record<BusRecord['schema'], number> = {
+  'call.v1': 0,
+  'survey.v1': 1,
+  'agent_time.v1': 2,
+  'reject.v1': 3,
+};
+const SCHEMA_COUNT = Object.keys(SCHEMA_SLOTS).length;
+
 /**
  * Records bound for one topic, gathered into one envelope per partition and
  * schema (a message carries many records: docs/decisions.md §26). The
@@ -24,7 +32,8 @@ export const MAX_ENVELOPE_CHARS = 256 * 1024;
  * partition every record in it was grouped by.
  */
 class TopicEnvelopes {
-  private readonly open = new Map<string, { key: string; writer: EnvelopeWriter }>();
+  /** By partition × schema (SCHEMA_SLOTS): a number, so no key is built per record. */
+  private readonly open = new Map<number, { key: string; writer: EnvelopeWriter }>();
   private ready: OutgoingMessage[] = [];
 
   constructor(
@@ -33,7 +42,7 @@ class TopicEnvelopes {
   ) {}
 
   add(key: string, record: BusRecord): void {
-    const slot = `${this.producer.partitionOf(this.topic, key)}/${record.schema}`;
+    const slot = this.producer.partitionOf(this.topic, key) * SCHEMA_COUNT + SCHEMA_SLOTS[record.schema];
     let envelope = this.open.get(slot);
     if (envelope === undefined) this.open.set(slot, (envelope = { key, writer: new EnvelopeWriter(record.schema) }));
     envelope.writer.add(record);

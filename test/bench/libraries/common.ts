@@ -6,17 +6,12 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { Prng } from '../../../fixtures/sample/lib/prng';
 
-/** mulberry32: a small, fast, seeded generator; the same seed gives the same data everywhere. */
+/** The sample generator's seeded mulberry32: the same seed gives the same data everywhere. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 export function pick<T>(rand: () => number, items: readonly T[]): T {

@@ -40,14 +40,7 @@
  *   answer and end are re-read with 'later' when the earlier reading falls
  *   before start (resp. answer) and the later one does not.
  */
-import {
-  isValidCallRecord,
-  makeReject,
-  parseCallRecord,
-  type CallRecord,
-  type Direction,
-  type Reject,
-} from '@cdrflow/schema';
+import { makeReject, parseCallRecord, type CallRecord, type Direction, type Reject } from '@cdrflow/schema';
 import { CsvRowReader, type CsvRow } from '../csv/csv-row-reader';
 import { parseOptions } from '../csv/parse-options';
 import { createTimeReader, type TimeReader } from '../mapped/time-reader';
@@ -226,7 +219,7 @@ class CdrCsvParser implements FileParser {
     };
     try {
       // The hand-written check accepts exactly what the schema accepts; zod runs only to say why not.
-      out.calls.push(isValidCallRecord(record) ? record : parseCallRecord(record));
+      out.calls.push(parseCallRecord(record));
     } catch (e: unknown) {
       out.rejects.push(this.reject(firstInFile, 'invalid_record', e instanceof Error ? e.message : String(e)));
     }

@@ -25,7 +25,6 @@
  *   failure is an invalid_record reject, never a throw.
  */
 import {
-  isValidCallRecord,
   makeReject,
   parseCallRecord,
   parseSurveyResponse,
@@ -293,7 +292,7 @@ class MappedCsvParser implements FileParser {
       line: row.line,
     };
     // The hand-written check accepts exactly what the schema accepts; zod runs only to say why not.
-    return isValidCallRecord(record) ? record : parseCallRecord(record);
+    return parseCallRecord(record);
   }
 
   private direction(row: CsvRow, o: MappedCallsOptions): Direction {
