@@ -47,11 +47,16 @@ export class LineSplitter {
   private atStart = true;
   private readonly decoder: InstanceType<typeof TextDecoder>;
 
+  /**
+   * A UTF-8 BOM is taken off the start of the file by hand, so the decoder
+   * keeps any other U+FEFF. Latin-1 has no BOM, and Node 20's latin1 decoder
+   * with `ignoreBOM` drops a leading 0xFF ('ÿ') as if it were one.
+   */
   constructor(
     private readonly ctx: FileContext,
     encoding: TextEncodingName = 'utf-8',
   ) {
-    this.decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+    this.decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: encoding === 'utf-8' });
   }
 
   push(chunk: Uint8Array): LineBatch {

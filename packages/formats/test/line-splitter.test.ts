@@ -11,7 +11,8 @@ const ctx = { source: 'pbx', file: 'queue_log' };
  * rejects, whatever the bytes and the chunking.
  */
 function reference(bytes: Uint8Array, encoding: TextEncodingName): { lines: Line[]; rejected: number[] } {
-  const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+  // ignoreBOM for UTF-8 only: Node's latin1 decoder with it drops a leading 0xFF.
+  const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: encoding === 'utf-8' });
   let body = bytes;
   if (body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) body = body.subarray(3);
   const lines: Line[] = [];
@@ -102,6 +103,16 @@ describe('LineSplitter', () => {
       );
     },
   );
+
+  it('keeps a latin-1 ÿ (0xFF) at the start of a line or of a chunk', () => {
+    const splitter = new LineSplitter(ctx, 'latin1');
+    const first = splitter.push(Uint8Array.from([0x0a, 0xff, 0x41, 0x0a]));
+    const second = splitter.push(Uint8Array.from([0xff, 0x0a]));
+    expect([...first.lines, ...second.lines, ...splitter.end().lines]).toEqual([
+      { number: 2, text: 'ÿA' },
+      { number: 3, text: 'ÿ' },
+    ]);
+  });
 
   it('streams lines to a handler in order, with encoding rejects apart', () => {
     const splitter = new LineSplitter(ctx);
