@@ -1,5 +1,5 @@
 import type { Calendar } from './calendar';
-import { MONTH_NAMES, monthName } from './civil-date';
+import { MONTH_NAMES, monthName } from '@cdrflow/time';
 import { ABANDON_EXIT_OUTCOMES, type AbandonExitOutcome, type KpiSettings } from './settings';
 
 /** Bumped whenever a definition's meaning changes; printed with every table. */

@@ -1,4 +1,4 @@
-import type { CivilDate } from './civil-date';
+import type { CivilDate } from '@cdrflow/time';
 
 /**
  * Financial years are named after the calendar year they start in, and show

@@ -17,7 +17,7 @@ import {
   parseIsoDate,
   sameDayYearBefore,
   type CivilDate,
-} from './civil-date';
+} from '@cdrflow/time';
 import { fiscalPositionOf, fiscalQuarterStart, fiscalYearName } from './fiscal-year';
 
 /** `quarter` and `fiscal_year` follow the calendar's financial year. */

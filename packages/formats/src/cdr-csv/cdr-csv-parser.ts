@@ -43,7 +43,7 @@
 import { makeReject, parseCallRecord, type CallRecord, type Direction, type Reject } from '@cdrflow/schema';
 import { CsvRowReader, type CsvRow } from '../csv/csv-row-reader';
 import { parseOptions } from '../csv/parse-options';
-import { createTimeReader, type TimeReader } from '../mapped/time-reader';
+import { createTimeReader, type TimeReader } from '@cdrflow/time';
 import { emptyBatch, type FileContext, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
 import { CdrCsvOptionsSchema, type CdrCsvOptions, type CdrCsvOptionsInput } from './cdr-csv-options';
 import { CDR_DISPOSITIONS, CdrLayout, readCdrLeg, type CdrLeg } from './cdr-leg';

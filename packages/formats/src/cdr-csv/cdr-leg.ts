@@ -1,6 +1,6 @@
 import { makeReject, type Outcome, type Reject, type RejectReason } from '@cdrflow/schema';
 import type { CsvRow } from '../csv/csv-row-reader';
-import { readTimeAfter, type TimeReader } from '../mapped/time-reader';
+import { readTimeAfter, type TimeReader } from '@cdrflow/time';
 import type { FileContext } from '../types';
 import type { CdrCsvOptions } from './cdr-csv-options';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, DIRECTIONS, OUTCOMES } from '@cdrflow/schema';
 import { timeZoneOption } from '../csv/time-zone-option';
-import { compileTimePattern } from './time-pattern';
+import { compileTimePattern } from '@cdrflow/time';
 
 /** A column by header name (header: true) or by 0-based index (header: false). */
 const columnRef = z.union([

@@ -45,7 +45,7 @@ import {
   type MappedCsvOptionsInput,
   type MappedSurveyOptions,
 } from './mapped-csv-options';
-import { createTimeReader, readTimeAfter, type TimeReader } from './time-reader';
+import { createTimeReader, readTimeAfter, type TimeReader } from '@cdrflow/time';
 
 export function createMappedCsvParser(
   ctx: FileContext,

@@ -1,5 +1,6 @@
-import { utcToWallClock, wallClockToUtc, type Disambiguation, type WallClock } from '@cdrflow/time';
-import { compileNaiveTimePattern, daysInMonth } from './time-pattern';
+import { utcToWallClock, wallClockToUtc, type Disambiguation, type WallClock } from './local-time';
+import { daysInMonth } from './civil-date';
+import { compileNaiveTimePattern } from './time-pattern';
 
 const HOUR_MS = 3_600_000;
 /** Local hours remembered per reader and disambiguation; beyond it the memo starts again. */

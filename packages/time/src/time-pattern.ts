@@ -1,4 +1,5 @@
-import type { WallClock } from '@cdrflow/time';
+import type { WallClock } from './local-time';
+import { daysInMonth } from './civil-date';
 
 /** Reads one text value into a wall-clock time, or null when it does not fit the pattern. */
 export type WallClockReader = (text: string) => WallClock | null;
@@ -40,14 +41,6 @@ const TOKENS: Record<string, { field: Field; re: string; width: number | null }>
 export const SUPPORTED_TIME_TOKENS = Object.keys(TOKENS);
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** A table, not `new Date(...)`: this runs for every time of every row. */
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
-  return DAYS_IN_MONTH[month - 1] ?? 0;
-}
 
 /** A pattern cut into literal text and tokens. */
 type Segment = { literal: string } | { field: Field; re: string; width: number | null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileTimePattern, TimePatternError } from '../src/mapped/time-pattern';
-import { createTimeReader, readTimeAfter } from '../src/mapped/time-reader';
+import { compileTimePattern, TimePatternError } from '../src/time-pattern';
+import { createTimeReader, readTimeAfter } from '../src/time-reader';
 
 describe('compileTimePattern', () => {
   it('reads the common date-fns tokens into wall-clock fields', () => {

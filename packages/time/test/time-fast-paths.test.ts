@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { utcToWallClock, wallClockToUtc, type Disambiguation } from '@cdrflow/time';
-import { compileNaiveTimePattern, compileTimePattern, compileTimePatternRegex } from '../src/mapped/time-pattern';
-import { localTimeConverter } from '../src/mapped/time-reader';
+import { compileNaiveTimePattern, compileTimePattern, compileTimePatternRegex } from '../src/time-pattern';
+import { localTimeConverter } from '../src/time-reader';
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
 
