@@ -29,9 +29,9 @@ import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { FileParser, ParseBatch } from '@cdrflow/formats';
-import { callerPseudonymiser } from '../../services/collector/src/pseudonymise';
-import { ConfigSchema } from '../../packages/cli/src/config';
-import { sourceReader } from '../../packages/cli/src/source-readers';
+import { callerPseudonymiser } from '@cdrflow/collector';
+import { ConfigSchema } from '@cdrflow/config';
+import { sourceReader } from '@cdrflow/collector';
 import { BENCH_FORMATS, benchExport, benchSource, type BenchExport, type BenchFormat } from './generate';
 import { machineInfo, median, type Timing } from './measure';
 

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { Aggregator } from '@cdrflow/aggregator';
 import { EmbeddedBus, TOPICS, consumedTopics, topicSpecs } from '@cdrflow/bus';
 import { encodeRecord, type CallRecord } from '@cdrflow/schema';
-import { CdrStore, MIGRATIONS_DIR, StoreError } from '@cdrflow/store';
+import { CdrStore, StoreError } from '@cdrflow/store';
 import { call } from '../support/records';
 import { tempDir } from '../support/temp-dir';
 
@@ -14,7 +14,7 @@ const log = pino({ level: 'silent' });
 const range = { fromMs: Date.UTC(2020, 0, 1), toMs: Date.UTC(2021, 0, 1) };
 
 beforeAll(async () => {
-  store = await CdrStore.open({ kind: 'embedded', path: tempDir('agg-chdb') }, MIGRATIONS_DIR);
+  store = await CdrStore.open({ target: { kind: 'embedded', path: tempDir('agg-chdb') } });
 });
 afterAll(async () => {
   await store.close();

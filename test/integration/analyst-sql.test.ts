@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport, createLogger, EmbeddedPipeline, loadConfig, type Config, type Report } from '@cdrflow/cli';
+import { EmbeddedPipeline } from '@cdrflow/cli';
+import { loadConfig, type Config } from '@cdrflow/config';
+import { buildReport, type Report } from '@cdrflow/report';
+import { createLogger } from '@cdrflow/telemetry';
 import { parsePeriodKey, resolveCalendar, resolveKpiSettings, type Calendar, type KpiSettings } from '@cdrflow/kpi';
 import type { KpiViewSettings } from '@cdrflow/store';
 import { fixturePath, readmeOptions, repo } from '../support/fixture-ingest';

@@ -6,8 +6,8 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeMessage } from '@cdrflow/schema';
 import { generateSample, type SampleSummary } from '../../fixtures/sample/generate';
-import { BackfillMeter, backfillProgress, planBackfill } from '../../packages/cli/src/backfill';
-import { loadConfig } from '../../packages/cli/src/config';
+import { BackfillMeter, backfillProgress, planBackfill } from '@cdrflow/cli';
+import { loadConfig } from '@cdrflow/config';
 import { tempDir } from '../support/temp-dir';
 
 /**

@@ -252,7 +252,7 @@ describe('CdrStore over the shim', () => {
   }
 
   it('applies every migration, and the exactly-once calls give the figures of embedded chDB', async () => {
-    const server = await CdrStore.open({ kind: 'server', url: shim.url, database: 'default' }, MIGRATIONS_DIR);
+    const server = await CdrStore.open({ target: { kind: 'server', url: shim.url, database: 'default' } });
     let overShim: Awaited<ReturnType<typeof scenario>>;
     try {
       const migrations = await client.query({
@@ -267,14 +267,14 @@ describe('CdrStore over the shim', () => {
       await server.close();
     }
     // opening again applies nothing and sees the data
-    const reopened = await CdrStore.open({ kind: 'server', url: shim.url, database: 'default' }, MIGRATIONS_DIR);
+    const reopened = await CdrStore.open({ target: { kind: 'server', url: shim.url, database: 'default' } });
     try {
       expect((await reopened.committedOffsets(group, topic)).get(0)).toBe(100);
     } finally {
       await reopened.close();
     }
 
-    const embedded = await CdrStore.open({ kind: 'embedded', path: tempDir('chdb-http-embedded') }, MIGRATIONS_DIR);
+    const embedded = await CdrStore.open({ target: { kind: 'embedded', path: tempDir('chdb-http-embedded') } });
     let inProcess: Awaited<ReturnType<typeof scenario>>;
     try {
       inProcess = await scenario(embedded);

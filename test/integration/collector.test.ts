@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Aggregator } from '@cdrflow/aggregator';
 import { EmbeddedBus, consumedTopics, topicSpecs, type BusProducer } from '@cdrflow/bus';
-import { loadConfig, sourceReader } from '@cdrflow/cli';
+import { loadConfig } from '@cdrflow/config';
+import { sourceReader } from '@cdrflow/collector';
 import { Collector, CollectorState, callerPseudonymiser } from '@cdrflow/collector';
-import { CdrStore, MIGRATIONS_DIR } from '@cdrflow/store';
+import { CdrStore } from '@cdrflow/store';
 import { tempDir } from '../support/temp-dir';
 
 // One chDB, bus and aggregator for the file (one chDB folder per process);
@@ -20,7 +21,7 @@ let bus: EmbeddedBus;
 let aggregator: Aggregator;
 
 beforeAll(async () => {
-  store = await CdrStore.open({ kind: 'embedded', path: join(root, 'chdb') }, MIGRATIONS_DIR);
+  store = await CdrStore.open({ target: { kind: 'embedded', path: join(root, 'chdb') } });
   bus = new EmbeddedBus(join(root, 'bus'));
   await bus.ensureTopics(topicSpecs(3));
   aggregator = new Aggregator(

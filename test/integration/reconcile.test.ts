@@ -5,12 +5,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { topicNames } from '@cdrflow/bus';
 import { WAIT_BUCKET_COUNT, periodRange, resolveKpiSettings } from '@cdrflow/kpi';
 import { encodeRecord } from '@cdrflow/schema';
-import { CdrStore, MIGRATIONS_DIR, RESTATEMENTS } from '@cdrflow/store';
-import { buildReport, EmbeddedPipeline, loadConfig, createLogger, type Config } from '@cdrflow/cli';
-import { connect } from '../../packages/store/src/connection';
-import { callRow } from '../../packages/store/src/rows';
-import { definitionChangeNotice } from '../../packages/cli/src/definition-change';
-import { reconcileCommands } from '../../packages/cli/src/reconcile-command';
+import { CdrStore, RESTATEMENTS } from '@cdrflow/store';
+import { EmbeddedPipeline, reconcileCommands } from '@cdrflow/cli';
+import { loadConfig, type Config } from '@cdrflow/config';
+import { buildReport } from '@cdrflow/report';
+import { createLogger } from '@cdrflow/telemetry';
+import { connect } from '@cdrflow/store';
+import { callRow } from '@cdrflow/store';
+import { definitionChangeNotice } from '@cdrflow/report';
 import { call } from '../support/records';
 import { FixtureCli, fixturePath, group, writeConfig, type ReportJson } from '../support/fixture-ingest';
 import { tempDir } from '../support/temp-dir';
@@ -83,7 +85,7 @@ beforeAll(async () => {
   );
   expect(ingest).toMatchObject({ published: 2, records: 12, rejects: 2 });
   beforeCorruption = await cli.report(DAY, DAY, 'queue');
-  store = await CdrStore.open({ kind: 'embedded', path: join(dir, 'chdb') }, MIGRATIONS_DIR);
+  store = await CdrStore.open({ target: { kind: 'embedded', path: join(dir, 'chdb') } });
   sql = await connect({ kind: 'embedded', path: join(dir, 'chdb') });
 });
 
@@ -289,7 +291,7 @@ describe('reconcile and restate', () => {
       expect(after.groups).toEqual(beforeCorruption.groups);
       expect(group(after, 'phone', 'sales')).toMatchObject({ offered: 6, answered: 3, abandoned: 2 }); // README
     } finally {
-      store = await CdrStore.open({ kind: 'embedded', path: join(dir, 'chdb') }, MIGRATIONS_DIR);
+      store = await CdrStore.open({ target: { kind: 'embedded', path: join(dir, 'chdb') } });
       sql = await connect({ kind: 'embedded', path: join(dir, 'chdb') });
     }
   });

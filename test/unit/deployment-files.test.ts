@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENV_OVERRIDES, loadConfig } from '../../packages/cli/src/config';
+import { ENV_OVERRIDES, loadConfig } from '@cdrflow/config';
 
 /**
  * No Docker engine runs on the build machines, so docker-compose.yml and the

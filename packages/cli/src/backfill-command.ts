@@ -16,10 +16,10 @@ import {
   type BackfillProgress,
   type SourceAssignment,
 } from './backfill';
-import type { Config } from './config';
-import { ConfigError } from './config-error';
+import type { Config } from '@cdrflow/config';
+import { ConfigError } from '@cdrflow/config';
 import { ingestSource, loadCliConfig, openPipeline, positiveInt, printReport, type GlobalOptions } from './ingest-run';
-import { OUTPUT_FORMATS, type OutputFormat } from './render';
+import { OUTPUT_FORMATS, type OutputFormat } from '@cdrflow/report';
 
 interface BackfillOptions {
   source?: string;

@@ -5,10 +5,10 @@ import { topicPartitionKey, type Bus, type Topics } from '@cdrflow/bus';
 import { isCandidateFile, type FileOutcome } from '@cdrflow/collector';
 import { formatCount, periodContaining, type Calendar } from '@cdrflow/kpi';
 import { decodeMessage } from '@cdrflow/schema';
-import type { PlannedFile } from './collect-inboxes';
-import type { Config } from './config';
-import { ConfigError } from './config-error';
-import type { EmbeddedPipeline } from './runtime';
+import type { PlannedFile } from '@cdrflow/collector';
+import type { Config } from '@cdrflow/config';
+import { ConfigError } from '@cdrflow/config';
+import type { EmbeddedPipeline } from './embedded-pipeline';
 
 /**
  * `cdrflow backfill`: years of historical exports through the same collector →

@@ -4,14 +4,15 @@ import { InvalidArgumentError } from 'commander';
 import type { ProgressListener } from '@cdrflow/collector';
 import type { GroupBy } from '@cdrflow/store';
 import type { QuarterAverage } from '@cdrflow/kpi';
-import { ConfigError } from './config-error';
-import { definitionChangeNotice } from './definition-change';
-import { loadConfig, type Config, type SourceConfig } from './config';
-import { collectPlanned, type PlannedFile } from './collect-inboxes';
+import { ConfigError } from '@cdrflow/config';
+import { definitionChangeNotice } from '@cdrflow/report';
+import { loadConfig, type Config, type SourceConfig } from '@cdrflow/config';
+import { collectPlanned, type PlannedFile } from '@cdrflow/collector';
 import { progressBar } from './progress';
-import { buildReport, resolvePeriod, type PeriodSelector } from './report';
-import { renderReport, type OutputFormat } from './render';
-import { createLogger, EmbeddedPipeline, type openStore } from './runtime';
+import { buildReport, resolvePeriod, type PeriodSelector } from '@cdrflow/report';
+import { renderReport, type OutputFormat } from '@cdrflow/report';
+import { EmbeddedPipeline, type openStore } from './embedded-pipeline';
+import { createLogger } from '@cdrflow/telemetry';
 import { SAMPLE_CALLER_KEY, SAMPLE_CONFIG, SAMPLE_DATA_DIR } from './sample';
 
 /**

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { ConfigError } from './config-error';
-import type { Config } from './config';
-import { planInboxes, planPaths, watchedInboxes } from './collect-inboxes';
+import { ConfigError } from '@cdrflow/config';
+import type { Config } from '@cdrflow/config';
+import { planInboxes, planPaths, watchedInboxes } from '@cdrflow/collector';
 import {
   ingestPlanned,
   ingestSource,
@@ -15,20 +15,22 @@ import {
   type GlobalOptions,
   type ReportOptions,
 } from './ingest-run';
-import { OUTPUT_FORMATS } from './render';
-import { createLogger, openStore } from './runtime';
+import { OUTPUT_FORMATS } from '@cdrflow/report';
+import { openStore } from './embedded-pipeline';
+import { createLogger } from '@cdrflow/telemetry';
 import { InboxWatcher } from '@cdrflow/collector';
 import { ensureSampleExports } from './sample';
 import { reportError } from './report-error';
-import { callHandlingRules, DEFAULT_ALERT_RULE_OPTIONS } from './alert-rules';
-import { dashboardJson, grafanaDashboards } from './dashboards';
-import { runAggregatorService, runCollectorService } from './services';
-import { formatRejects } from './rejects';
+import { callHandlingRules, DEFAULT_ALERT_RULE_OPTIONS } from '@cdrflow/ops';
+import { dashboardJson, grafanaDashboards } from '@cdrflow/ops';
+import { runAggregatorService } from '@cdrflow/aggregator';
+import { runCollectorService } from '@cdrflow/collector';
+import { formatRejects } from '@cdrflow/report';
 import { QUARTER_AVERAGES } from '@cdrflow/kpi';
-import { ABANDONED_FORMATS, buildAbandonedView, renderAbandoned, type AbandonedFormat } from './abandoned';
+import { ABANDONED_FORMATS, buildAbandonedView, renderAbandoned, type AbandonedFormat } from '@cdrflow/report';
 import { reconcileCommands } from './reconcile-command';
 import { backfillCommand } from './backfill-command';
-import { resolvePeriod } from './report';
+import { resolvePeriod } from '@cdrflow/report';
 
 const program = new Command()
   .name('cdrflow')
@@ -189,7 +191,7 @@ program
   )
   .option('--poll-interval <seconds>', 'seconds between inbox scans', positiveInt, 2)
   .action(async (options: { pollInterval: number }) => {
-    await runCollectorService(load(), serviceLogger(), options.pollInterval * 1000);
+    await runCollectorService({ config: load(), log: serviceLogger(), pollIntervalMs: options.pollInterval * 1000 });
   });
 
 program
@@ -198,7 +200,7 @@ program
     'run an aggregator service: consume from Kafka in a consumer group, write ClickHouse (CLICKHOUSE_URL or embedded)',
   )
   .action(async () => {
-    await runAggregatorService(load(), serviceLogger());
+    await runAggregatorService({ config: load(), log: serviceLogger() });
   });
 
 addReportOptions(

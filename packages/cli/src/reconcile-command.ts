@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { periodRange, type Period } from '@cdrflow/kpi';
 import type { CdrStore } from '@cdrflow/store';
-import type { Config } from './config';
-import { reconcile, renderReconciliation, renderRestatement, restate, type Reconciliation } from './reconcile';
-import { openStore } from './runtime';
+import type { Config } from '@cdrflow/config';
+import { reconcile, renderReconciliation, renderRestatement, restate, type Reconciliation } from '@cdrflow/report';
+import { openStore } from './embedded-pipeline';
 
 interface RangeOptions {
   from: string;

@@ -14,3 +14,4 @@ export type { CsvBatch, CsvRow, CsvRowReaderOptions } from './csv/csv-row-reader
 export { MappedCsvOptionsSchema } from './mapped/mapped-csv-options';
 export type { MappedCsvOptions, MappedCsvOptionsInput } from './mapped/mapped-csv-options';
 export { InvalidOptionsError } from './csv/parse-options';
+export { splitCsvRecord } from './csv/split-csv-record';

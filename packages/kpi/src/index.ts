@@ -87,3 +87,5 @@ export type {
 } from './committee-table';
 export { ABANDON_WAIT_BANDS_SECONDS, abandonWaitBandLabels, abandonsByWaitBand, markRecovered } from './abandons';
 export type { AbandonForRecovery, AnsweredForRecovery } from './abandons';
+export { IntervalDeltas } from './interval-deltas';
+export type { CallDimensions, IntervalDelta, StoredCall, StoredSurvey, SurveyDelta } from './interval-deltas';

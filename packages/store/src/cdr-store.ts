@@ -1,10 +1,18 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { CallAccumulator, StaffingSums, SurveyAccumulator } from '@cdrflow/kpi';
+import type {
+  CallAccumulator,
+  IntervalDelta,
+  StaffingSums,
+  StoredCall,
+  StoredSurvey,
+  SurveyAccumulator,
+  SurveyDelta,
+} from '@cdrflow/kpi';
 import type { AgentTime, CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
 import { connect, type StoreTarget } from './connection';
 import { AbandonQueries } from './abandon-queries';
 import { AnalystViews, type KpiViewSettings } from './kpi-views';
-import { migrate } from './migrate';
+import { MIGRATIONS_DIR, migrate } from './migrate';
 import { ReconcileStore } from './reconcile';
 import {
   ACCUMULATOR_SUMS,
@@ -14,28 +22,9 @@ import {
   rejectRow,
   surveyRow,
   surveyStatsRow,
-  type IntervalDelta,
   type Provenance,
-  type SurveyDelta,
 } from './rows';
 import { StoreError } from './store-error';
-
-/** What the aggregator needs of a stored contact to retract its contribution. */
-export type StoredCall = Pick<
-  CallRecord,
-  | 'id'
-  | 'version'
-  | 'source'
-  | 'channel'
-  | 'direction'
-  | 'queue'
-  | 'service'
-  | 'arrivedAt'
-  | 'waitMs'
-  | 'talkMs'
-  | 'outcome'
->;
-export type StoredSurvey = Pick<SurveyResponse, 'id' | 'version' | 'source' | 'at' | 'satisfied'>;
 
 /** One partition's share of a flush: its rows and the offset they commit. */
 export interface PartitionFlush {
@@ -102,6 +91,14 @@ async function pingOrThrow(client: ClickHouseClient, target: StoreTarget): Promi
   );
 }
 
+export interface StoreOpenOptions {
+  target: StoreTarget;
+  /** The numbered SQL migrations; default: this repository's infra/clickhouse. */
+  migrationsDir?: string;
+  /** The site's calendar and KPI settings for the analyst views; without them the views are left as they are. */
+  views?: KpiViewSettings;
+}
+
 /** cdrflow's ClickHouse: migrations, the aggregator's exactly-once writes, and report queries. */
 export class CdrStore {
   private constructor(
@@ -110,7 +107,8 @@ export class CdrStore {
   ) {}
 
   /** With `views`, the analyst views are (re)written with that zone, financial year and targets (kpi-views.ts). */
-  static async open(target: StoreTarget, migrationsDir: string, views?: KpiViewSettings): Promise<CdrStore> {
+  static async open(options: StoreOpenOptions): Promise<CdrStore> {
+    const { target, migrationsDir = MIGRATIONS_DIR, views } = options;
     const client = await connect(target);
     await pingOrThrow(client, target);
     const store = new CdrStore(client, target);

@@ -1,5 +1,6 @@
-import type { CdrStore, RangeQuery, StoredCall } from './cdr-store';
-import { ACCUMULATOR_SUMS, type IntervalDelta, type Provenance } from './rows';
+import type { IntervalDelta, StoredCall } from '@cdrflow/kpi';
+import type { CdrStore, RangeQuery } from './cdr-store';
+import { ACCUMULATOR_SUMS, type Provenance } from './rows';
 
 /**
  * The flush identity restatements are written under. Its topic is no bus

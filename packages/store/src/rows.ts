@@ -1,5 +1,5 @@
 import type { AgentTime, CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
-import type { CallAccumulator, SurveyAccumulator } from '@cdrflow/kpi';
+import type { IntervalDelta, SurveyDelta } from '@cdrflow/kpi';
 
 /** Which flush wrote a row: the consumer group, partition and the offset the flush commits up to. */
 export interface Provenance {
@@ -8,25 +8,6 @@ export interface Provenance {
   partition: number;
   /** The next offset to read after the batch this row came from. */
   nextOffset: number;
-}
-
-export interface CallDimensions {
-  source: string;
-  channel: string;
-  direction: string;
-  queue: string;
-  service: string;
-}
-
-export interface IntervalDelta extends CallDimensions {
-  intervalStartMs: number;
-  acc: CallAccumulator;
-}
-
-export interface SurveyDelta {
-  intervalStartMs: number;
-  source: string;
-  acc: SurveyAccumulator;
 }
 
 function provenanceColumns(p: Provenance) {

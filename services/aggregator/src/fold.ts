@@ -1,6 +1,5 @@
 import type { AgentTime, CallRecord, SurveyResponse } from '@cdrflow/schema';
-import type { IntervalDelta, StoredCall, StoredSurvey, SurveyDelta } from '@cdrflow/store';
-import { IntervalDeltas } from './contributions';
+import { IntervalDeltas, type IntervalDelta, type StoredCall, type StoredSurvey, type SurveyDelta } from '@cdrflow/kpi';
 import type { PendingPartition } from './pending';
 
 /** What ClickHouse already holds for the ids of a window: the newest committed version of each. */

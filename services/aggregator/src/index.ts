@@ -1,6 +1,11 @@
 export { Aggregator } from './aggregator';
-export { IntervalDeltas } from './contributions';
 export type { AggregatorListener, AggregatorOptions, AggregatorStats, FlushDone } from './aggregator';
 export { foldWindow } from './fold';
 export type { FoldedWindow, StoredVersions } from './fold';
 export { PendingPartition } from './pending';
+export { AggregatorMetrics } from './aggregator-metrics';
+export type { PartitionLag } from './aggregator-metrics';
+export { composeAggregator } from './compose';
+export type { ComposeAggregatorOptions } from './compose';
+export { runAggregatorService } from './service';
+export type { AggregatorServiceOptions } from './service';

@@ -18,3 +18,11 @@ export type {
   QueueLogFollowerOptions,
   SkippedBytes,
 } from './queue-log-follower';
+export { collectPlanned, planInboxes, planPaths, watchedInboxes } from './collect-inboxes';
+export type { PlannedFile } from './collect-inboxes';
+export { CollectorMetrics } from './collector-metrics';
+export { sourceReader } from './source-readers';
+export { composeCollector } from './compose';
+export type { ComposeCollectorOptions, ComposedCollector } from './compose';
+export { runCollectorService } from './service';
+export type { CollectorServiceOptions } from './service';

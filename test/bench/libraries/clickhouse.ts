@@ -20,7 +20,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { CallRecord } from '@cdrflow/schema';
 import { MIGRATIONS_DIR, migrate, type Provenance } from '@cdrflow/store';
-import { callRow } from '../../../packages/store/src/rows';
+import { callRow } from '@cdrflow/store';
 import {
   check,
   machine,

@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { CsvRowReader, LineSplitter } from '@cdrflow/formats';
-import { splitCsvRecord } from '../../../packages/formats/src/csv/split-csv-record';
+import { splitCsvRecord } from '@cdrflow/formats';
 import { parse as csvParse } from 'csv-parse';
 import Papa from 'papaparse';
 import { inferSchema, initParser } from 'udsv';

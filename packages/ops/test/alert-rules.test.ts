@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_KPI_SETTINGS, resolveKpiSettings } from '@cdrflow/kpi';
-import { callHandlingRules } from '../../packages/cli/src/alert-rules';
+import { callHandlingRules } from '../src/alert-rules';
 
 describe('call-handling alert rules', () => {
   it('the committed rules are exactly what the KPI catalogue generates', () => {
     const committed = readFileSync(
-      join(import.meta.dirname, '..', '..', 'infra', 'prometheus', 'rules', 'call-handling.yml'),
+      join(import.meta.dirname, '..', '..', '..', 'infra', 'prometheus', 'rules', 'call-handling.yml'),
       'utf8',
     );
     expect(committed).toBe(callHandlingRules(DEFAULT_KPI_SETTINGS));
@@ -30,7 +30,7 @@ describe('call-handling alert rules', () => {
 });
 
 describe('alert runbook links', () => {
-  const repo = join(import.meta.dirname, '..', '..');
+  const repo = join(import.meta.dirname, '..', '..', '..');
   const base = 'https://github.com/cdrflow/cdrflow/blob/main/';
   /** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens. */
   const anchor = (heading: string) =>

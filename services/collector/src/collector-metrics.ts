@@ -1,8 +1,9 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import type { CollectorListener, FileDone, PublishedCounts } from '@cdrflow/collector';
-import type { ReadinessCheck } from './metrics-server';
-import { ScrapeGate, type GatedCounter } from './scrape-gate';
-import { probe } from './probe';
+import type { CollectorListener, FileDone } from './collector';
+import type { PublishedCounts } from './outbox';
+import type { ReadinessCheck } from '@cdrflow/telemetry';
+import { ScrapeGate, type GatedCounter } from '@cdrflow/telemetry';
+import { probe } from '@cdrflow/telemetry';
 
 /**
  * The collector's Prometheus metrics, fed through its listener interface.

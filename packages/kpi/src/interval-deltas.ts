@@ -1,13 +1,46 @@
-import { INTERVAL_MS } from '@cdrflow/schema';
-import {
-  addCall,
-  callContribution,
-  intervalStart,
-  mergeCallAccumulators,
-  surveyContribution,
-  mergeSurveyAccumulators,
-} from '@cdrflow/kpi';
-import type { IntervalDelta, StoredCall, StoredSurvey, SurveyDelta } from '@cdrflow/store';
+import { INTERVAL_MS, type CallRecord, type SurveyResponse } from '@cdrflow/schema';
+import { addCall, callContribution, mergeCallAccumulators, type CallAccumulator } from './call-accumulator';
+import { intervalStart } from './interval';
+import { mergeSurveyAccumulators, surveyContribution, type SurveyAccumulator } from './survey-accumulator';
+
+/** What the fold needs of a stored contact to retract its contribution: its dimensions and the figures it added. */
+export type StoredCall = Pick<
+  CallRecord,
+  | 'id'
+  | 'version'
+  | 'source'
+  | 'channel'
+  | 'direction'
+  | 'queue'
+  | 'service'
+  | 'arrivedAt'
+  | 'waitMs'
+  | 'talkMs'
+  | 'outcome'
+>;
+export type StoredSurvey = Pick<SurveyResponse, 'id' | 'version' | 'source' | 'at' | 'satisfied'>;
+
+/** The dimensions interval_stats is summed by, besides the interval. */
+export interface CallDimensions {
+  source: string;
+  channel: string;
+  direction: string;
+  queue: string;
+  service: string;
+}
+
+/** The signed change a flush makes to one interval × dimension row of interval_stats. */
+export interface IntervalDelta extends CallDimensions {
+  intervalStartMs: number;
+  acc: CallAccumulator;
+}
+
+/** The signed change a flush makes to one interval × source row of survey_stats. */
+export interface SurveyDelta {
+  intervalStartMs: number;
+  source: string;
+  acc: SurveyAccumulator;
+}
 
 /** One combination of a call's dimensions, and its deltas by interval number. */
 interface DimensionDeltas {

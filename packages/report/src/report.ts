@@ -27,7 +27,7 @@ import {
   type SurveyFigures,
 } from '@cdrflow/kpi';
 import type { CdrStore, GroupBy } from '@cdrflow/store';
-import { ConfigError } from './config-error';
+import { ConfigError } from '@cdrflow/config';
 
 export type PeriodSelector =
   | { kind: 'quarter'; key: string }

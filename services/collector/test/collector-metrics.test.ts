@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CollectorMetrics } from '../src/collector-metrics';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '@cdrflow/config';
 
 async function values(metrics: CollectorMetrics, name: string): Promise<Array<[Record<string, unknown>, number]>> {
   const metric = metrics.registry.getSingleMetric(name);

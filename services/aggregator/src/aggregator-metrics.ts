@@ -1,11 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AggregatorListener, AggregatorStats, FlushDone } from '@cdrflow/aggregator';
+import type { AggregatorListener, AggregatorStats, FlushDone } from './aggregator';
 import { countWithin } from '@cdrflow/kpi';
 import type { PartitionFlush } from '@cdrflow/store';
-import { LabelBounder } from './label-bounder';
-import type { ReadinessCheck } from './metrics-server';
-import { ScrapeGate, type GatedCounter } from './scrape-gate';
-import { PROBE_TIMEOUT_MS, probe, withTimeout } from './probe';
+import { LabelBounder } from '@cdrflow/telemetry';
+import type { ReadinessCheck } from '@cdrflow/telemetry';
+import { ScrapeGate, type GatedCounter } from '@cdrflow/telemetry';
+import { PROBE_TIMEOUT_MS, probe, withTimeout } from '@cdrflow/telemetry';
 
 /** The business figures exported per queue, service and channel. */
 export const CALL_FIGURES = [

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { Collector, type FileOutcome, type WatchedInbox } from '@cdrflow/collector';
-import type { Config, SourceConfig } from './config';
+import { Collector, type FileOutcome } from './collector';
+import type { WatchedInbox } from './inbox-watcher';
+import type { Config, SourceConfig } from '@cdrflow/config';
 
 export interface PlannedFile {
   source: string;

@@ -6,8 +6,8 @@ import {
   type QueueLogSessionOptions,
   type QueueLogSessionState,
 } from '@cdrflow/formats';
-import type { SourceReader } from '@cdrflow/collector';
-import type { SourceConfig } from './config';
+import type { SourceReader } from './source-reader';
+import type { SourceConfig } from '@cdrflow/config';
 
 const MINUTE_MS = 60_000;
 

@@ -4,16 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Histogram } from 'prom-client';
 import { DEFAULT_KPI_SETTINGS, resolveKpiSettings, targetFor, type KpiSettings } from '@cdrflow/kpi';
-import { AggregatorMetrics } from '../../packages/cli/src/aggregator-metrics';
-import { CollectorMetrics } from '../../packages/cli/src/collector-metrics';
-import { dashboardJson, grafanaDashboards, panelQueries } from '../../packages/cli/src/dashboards';
-import {
-  GrafanaDashboardSchema,
-  PROMETHEUS_DATASOURCE,
-  type GrafanaDashboard,
-} from '../../packages/cli/src/grafana-dashboard-schema';
+import { AggregatorMetrics } from '@cdrflow/aggregator';
+import { CollectorMetrics } from '@cdrflow/collector';
+import { dashboardJson, grafanaDashboards, panelQueries } from '../src/dashboards';
+import { GrafanaDashboardSchema, PROMETHEUS_DATASOURCE, type GrafanaDashboard } from '../src/grafana-dashboard-schema';
 
-const repo = join(import.meta.dirname, '..', '..');
+const repo = join(import.meta.dirname, '..', '..', '..');
 const grafana = join(repo, 'infra', 'grafana');
 const committed = (file: string) => readFileSync(join(grafana, 'dashboards', file), 'utf8');
 const overview = () => JSON.parse(committed('cdrflow-overview.json')) as GrafanaDashboard;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { IntervalDeltas, type FlushDone } from '@cdrflow/aggregator';
+import { IntervalDeltas } from '@cdrflow/kpi';
+import type { FlushDone } from '@cdrflow/aggregator';
 import type { CallRecord } from '@cdrflow/schema';
 import type { PartitionFlush } from '@cdrflow/store';
 import { call } from '../../../test/support/records';
 import { AggregatorMetrics, callIncrements } from '../src/aggregator-metrics';
-import { LabelBounder } from '../src/label-bounder';
+import { LabelBounder } from '@cdrflow/telemetry';
 
 /** One partition's flush built the way the aggregator builds it: +1 per new version, −1 per version it replaces. */
 function flush(changes: Array<{ call: CallRecord; replaces?: CallRecord }>): PartitionFlush {
@@ -191,7 +192,7 @@ describe('AggregatorMetrics', () => {
   });
 
   it('reports a dependency that hangs as not ready once the probe times out', async () => {
-    const { probe } = await import('../src/probe');
+    const { probe } = await import('@cdrflow/telemetry');
     const hanging = new Promise<string>(() => undefined);
     expect(await probe('ClickHouse', () => hanging, 50)).toEqual({
       ok: false,

@@ -1,4 +1,4 @@
-import { IntervalDeltas } from '@cdrflow/aggregator';
+import { IntervalDeltas } from '@cdrflow/kpi';
 import {
   CALL_ACCUMULATOR_SCALAR_FIELDS,
   INTERVAL_MS,
@@ -8,7 +8,8 @@ import {
   type CallAccumulator,
   type Period,
 } from '@cdrflow/kpi';
-import type { CallDimensions, CdrStore, IntervalDelta } from '@cdrflow/store';
+import type { CallDimensions, IntervalDelta } from '@cdrflow/kpi';
+import type { CdrStore } from '@cdrflow/store';
 import { zoneOffsetMs } from '@cdrflow/time';
 import { gridAsText } from './grid';
 

@@ -1,0 +1,11 @@
+export { ABANDONED_FORMATS, buildAbandonedView, renderAbandoned } from './abandoned';
+export type { AbandonedFormat } from './abandoned';
+export { definitionChangeNotice } from './definition-change';
+export { reconcile, renderReconciliation, renderRestatement, restate } from './reconcile';
+export type { Reconciliation } from './reconcile';
+export { formatRejects } from './rejects';
+export { OUTPUT_FORMATS, renderReport } from './render';
+export type { OutputFormat } from './render';
+export { buildReport, resolvePeriod } from './report';
+export type { PeriodSelector } from './report';
+export type { Report } from './report';

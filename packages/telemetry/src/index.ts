@@ -1,0 +1,10 @@
+export { LabelBounder } from './label-bounder';
+export { startMetricsServer } from './metrics-server';
+export type { MetricsServer, Readiness, ReadinessCheck } from './metrics-server';
+export { PROBE_TIMEOUT_MS, probe, withTimeout } from './probe';
+export { ScrapeGate } from './scrape-gate';
+export type { GatedCounter } from './scrape-gate';
+export { createLogger } from './logger';
+export { shutdownSignal } from './shutdown-signal';
+export { MetricsPortInUseError, serveMetrics } from './serve-metrics';
+export type { ServedMetrics } from './serve-metrics';
