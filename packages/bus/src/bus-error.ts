@@ -1,3 +1,5 @@
+import { CdrflowError, type CdrflowErrorOptions } from '@cdrflow/errors';
+
 export type BusErrorCode =
   | 'unknown_topic'
   | 'topic_mismatch'
@@ -10,15 +12,17 @@ export type BusErrorCode =
   /** The bus or consumer was stopped or closed. */
   | 'closed';
 
-export class BusError extends Error {
+/** A bus failure; `retriable` (false unless given) says whether backing off may help. */
+export class BusError extends CdrflowError {
   override readonly name = 'BusError';
+  readonly kind = 'failure';
   readonly retriable: boolean;
   constructor(
     readonly code: BusErrorCode,
     message: string,
-    options: { retriable?: boolean; cause?: unknown } = {},
+    options: CdrflowErrorOptions & { retriable?: boolean } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options);
     this.retriable = options.retriable ?? false;
   }
 }

@@ -1,7 +1,9 @@
+import { UsageError } from '@cdrflow/errors';
+
 /** A configuration problem a person can fix: names the file, the key, the value and what was expected. */
-export class ConfigError extends Error {
+export class ConfigError extends UsageError {
   override readonly name = 'ConfigError';
-  readonly retriable = false;
+  readonly code = 'config_invalid';
   constructor(
     message: string,
     readonly problems: readonly string[] = [],

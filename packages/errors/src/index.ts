@@ -1,2 +1,2 @@
-export { CdrflowError, UsageError } from './cdrflow-error';
+export { CdrflowError, FailureError, UsageError } from './cdrflow-error';
 export type { CdrflowErrorOptions, ErrorKind } from './cdrflow-error';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UsageError } from '@cdrflow/errors';
 import { assertTimeZone } from '@cdrflow/time';
 import { describeIssue } from '@cdrflow/schema';
 
@@ -34,10 +35,9 @@ function isKnownZone(zone: string): boolean {
   }
 }
 
-export class CalendarInvalidError extends Error {
+export class CalendarInvalidError extends UsageError {
   override readonly name = 'CalendarInvalidError';
   readonly code = 'calendar_invalid';
-  readonly retriable = false;
   constructor(readonly issues: readonly string[]) {
     super(`calendar settings are invalid: ${issues.join('; ')}`);
   }

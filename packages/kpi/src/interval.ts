@@ -1,3 +1,4 @@
+import { FailureError } from '@cdrflow/errors';
 import type { Calendar } from './calendar';
 import { emptyCallAccumulator, mergeCallAccumulators, type CallAccumulator } from './call-accumulator';
 import { periodContaining, type CalendarPeriodKind, type Period } from './period';
@@ -12,10 +13,10 @@ export interface IntervalRow<A> {
   acc: A;
 }
 
-export class IntervalMisalignedError extends Error {
+/** An interval start off the 15-minute UTC grain, or an interval that straddles a period's end in the calendar's zone. */
+export class IntervalMisalignedError extends FailureError {
   override readonly name = 'IntervalMisalignedError';
   readonly code = 'interval_misaligned';
-  readonly retriable = false;
 }
 
 /**

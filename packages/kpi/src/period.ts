@@ -1,3 +1,4 @@
+import { UsageError } from '@cdrflow/errors';
 import { utcToWallClock, wallClockToUtc, zoneOffsetMs } from '@cdrflow/time';
 import type { Calendar } from './calendar';
 import {
@@ -39,10 +40,10 @@ export interface Period {
   endUtcMs: number;
 }
 
-export class PeriodInvalidError extends Error {
+/** A period, date or period key asked for that does not exist or does not parse. */
+export class PeriodInvalidError extends UsageError {
   override readonly name = 'PeriodInvalidError';
   readonly code = 'period_invalid';
-  readonly retriable = false;
 }
 
 const HOUR_MS = 3_600_000;

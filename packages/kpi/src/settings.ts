@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UsageError } from '@cdrflow/errors';
 import { describeIssue } from '@cdrflow/schema';
 import { WAIT_BUCKET_BOUNDS_SECONDS, isWaitBucketBound } from './wait-buckets';
 
@@ -79,10 +80,9 @@ export type CountingView = KpiSettings['view'];
 /** KPIs whose target a site may override, in the KPI's own unit (seconds or percent). */
 export type TargetableKpiId = keyof KpiSettings['targets'];
 
-export class KpiSettingsInvalidError extends Error {
+export class KpiSettingsInvalidError extends UsageError {
   override readonly name = 'KpiSettingsInvalidError';
   readonly code = 'kpi_settings_invalid';
-  readonly retriable = false;
   constructor(readonly issues: readonly string[]) {
     super(`KPI settings are invalid: ${issues.join('; ')}`);
   }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { FailureError } from '@cdrflow/errors';
 import { AgentTimeV1, type AgentTime } from './agent-time';
 import { CallRecordV1, type CallRecord } from './call-record';
 import { isValidCallRecord } from './call-record-check';
@@ -9,15 +10,17 @@ import { SurveyResponseV1, type SurveyResponse } from './survey-response';
 export type BusRecord = CallRecord | SurveyResponse | AgentTime | Reject;
 
 /** A record that failed its schema; the message names every failing field. */
-export class RecordInvalidError extends Error {
+export class RecordInvalidError extends FailureError {
   override readonly name = 'RecordInvalidError';
   readonly code = 'record_invalid';
-  readonly retriable = false;
+  /** What failed: a record type (CallRecord, Reject…), or 'record', 'message' or 'envelope' (`kind` is the error's). */
+  readonly record: string;
   constructor(
-    readonly kind: string,
+    record: string,
     readonly issues: readonly string[],
   ) {
-    super(`${kind} is invalid: ${issues.join('; ')}`);
+    super(`${record} is invalid: ${issues.join('; ')}`);
+    this.record = record;
   }
 }
 

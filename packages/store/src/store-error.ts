@@ -1,15 +1,22 @@
+import { CdrflowError } from '@cdrflow/errors';
+
 export type StoreErrorCode = 'connect_failed' | 'migration_failed' | 'write_failed' | 'query_failed';
 
 /** A ClickHouse failure with what was being done; `retriable` says whether backing off may help. */
-export class StoreError extends Error {
+export class StoreError extends CdrflowError {
   override readonly name = 'StoreError';
+  readonly kind = 'failure';
   constructor(
     readonly code: StoreErrorCode,
     message: string,
     readonly retriable: boolean,
-    readonly context: Readonly<Record<string, unknown>> = {},
-    options?: { cause?: unknown },
+    context: Readonly<Record<string, unknown>> = {},
+    options: { cause?: unknown } = {},
   ) {
-    super(message, options);
+    super(message, {
+      ...options,
+      context,
+      ...(code === 'connect_failed' ? { hint: 'check CLICKHOUSE_URL, or unset it to use the embedded engine' } : {}),
+    });
   }
 }

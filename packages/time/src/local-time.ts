@@ -1,3 +1,5 @@
+import { UsageError } from '@cdrflow/errors';
+
 /**
  * Local wall-clock time in an IANA zone → UTC epoch milliseconds.
  *
@@ -30,8 +32,10 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Offsets change at most a few times a year: cache per zone and UTC hour. */
 const offsetCache = new Map<string, Map<number, number>>();
 
-export class UnknownTimeZoneError extends Error {
+/** A zone name (from config or `--zone`) the runtime's zone database does not know. */
+export class UnknownTimeZoneError extends UsageError {
   override readonly name = 'UnknownTimeZoneError';
+  readonly code = 'unknown_time_zone';
   constructor(readonly zone: string) {
     super(`unknown time zone ${JSON.stringify(zone)}: use an IANA name such as Europe/London or UTC`);
   }

@@ -1,11 +1,14 @@
+import { UsageError } from '@cdrflow/errors';
 import type { WallClock } from './local-time';
 import { daysInMonth } from './civil-date';
 
 /** Reads one text value into a wall-clock time, or null when it does not fit the pattern. */
 export type WallClockReader = (text: string) => WallClock | null;
 
-export class TimePatternError extends Error {
+/** A source's `timeFormat` pattern that cannot be compiled. */
+export class TimePatternError extends UsageError {
   override readonly name = 'TimePatternError';
+  readonly code = 'time_pattern_invalid';
   constructor(
     readonly pattern: string,
     detail: string,

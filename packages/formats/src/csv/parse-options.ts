@@ -1,11 +1,11 @@
 import type { z } from 'zod';
+import { UsageError } from '@cdrflow/errors';
 import { describeIssue } from '@cdrflow/schema';
 
 /** A source's parser options are wrong; the message names each key, the value given and what was expected. */
-export class InvalidOptionsError extends Error {
+export class InvalidOptionsError extends UsageError {
   override readonly name = 'InvalidOptionsError';
   readonly code = 'invalid_options';
-  readonly retriable = false;
   constructor(
     readonly what: string,
     readonly issues: readonly string[],

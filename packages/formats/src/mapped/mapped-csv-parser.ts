@@ -46,6 +46,7 @@ import {
   type MappedSurveyOptions,
 } from './mapped-csv-options';
 import { createTimeReader, readTimeAfter, type TimeReader } from '@cdrflow/time';
+import { FailureError } from '@cdrflow/errors';
 
 export function createMappedCsvParser(
   ctx: FileContext,
@@ -56,8 +57,9 @@ export function createMappedCsvParser(
 }
 
 /** Thrown inside one row's reading and caught by its loop: rejects are rare, so the stack capture costs nothing. */
-class RowRejected extends Error {
+class RowRejected extends FailureError {
   override readonly name = 'RowRejected';
+  readonly code = 'row_rejected';
   constructor(
     readonly reason: RejectReason,
     readonly detail: string,

@@ -1,5 +1,6 @@
 import { INTERVAL_MS, agentTimeId, intervalStart, makeReject, type Reject, type RejectReason } from '@cdrflow/schema';
 import { assertTimeZone } from '@cdrflow/time';
+import { FailureError, UsageError } from '@cdrflow/errors';
 import { LineSplitter, type LineHandler, type TextEncodingName } from '../lines';
 import { emptyBatch, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
 import { QueueLogDbRowReader } from './queue-log-db-row';
@@ -95,10 +96,10 @@ interface LiveCall {
   stints: QueueLogStintState[];
 }
 
-export class QueueLogConfigError extends Error {
+/** A queue_log session option is wrong: a setting for the person who configured the source, not a fault. */
+export class QueueLogConfigError extends UsageError {
   override readonly name = 'QueueLogConfigError';
-  readonly code = 'config_invalid';
-  readonly retriable = false;
+  readonly code = 'queue_log_option_invalid';
   constructor(
     readonly key: string,
     readonly value: unknown,
@@ -108,10 +109,10 @@ export class QueueLogConfigError extends Error {
   }
 }
 
-export class QueueLogStateError extends Error {
+/** A saved session state this session cannot take (another format or source). */
+export class QueueLogStateError extends FailureError {
   override readonly name = 'QueueLogStateError';
-  readonly code = 'state_invalid';
-  readonly retriable = false;
+  readonly code = 'queue_log_state_invalid';
 }
 
 function positive(key: string, value: number | undefined, fallback: number): number {
