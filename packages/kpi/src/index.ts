@@ -9,14 +9,31 @@ export {
 } from './wait-buckets';
 export type { WaitPercentile } from './wait-buckets';
 export {
+  CALL_ACCUMULATOR_COLUMNS,
+  CALL_ACCUMULATOR_HISTOGRAM_FIELDS,
   CALL_ACCUMULATOR_SCALAR_FIELDS,
+  CALL_ACCUMULATOR_SUM_FIELDS,
+  STORED_CALL_ACCUMULATOR_COLUMNS,
+  SURVEY_ACCUMULATOR_COLUMNS,
+} from './accumulator-columns';
+export type {
+  AccumulatorColumn,
+  AccumulatorColumnType,
+  AccumulatorOf,
+  CallAccumulatorField,
+  CallAccumulatorHistogramField,
+  CallAccumulatorScalarField,
+  CallAccumulatorSumField,
+  StoredCallAccumulatorField,
+} from './accumulator-columns';
+export {
   addCall,
   callContribution,
   emptyCallAccumulator,
   isEmptyAccumulator,
   mergeCallAccumulators,
 } from './call-accumulator';
-export type { CallAccumulator, CallAccumulatorScalarField, CallFacts } from './call-accumulator';
+export type { CallAccumulator, CallFacts } from './call-accumulator';
 export {
   addSurvey,
   emptySurveyAccumulator,

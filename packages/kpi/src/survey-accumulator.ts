@@ -1,10 +1,8 @@
 import type { SurveyResponse } from '@cdrflow/schema';
+import type { AccumulatorOf, SURVEY_ACCUMULATOR_COLUMNS } from './accumulator-columns';
 
-/** Survey counts; mergeable sums like CallAccumulator. */
-export interface SurveyAccumulator {
-  responses: number;
-  satisfied: number;
-}
+/** Survey counts, one field per entry of SURVEY_ACCUMULATOR_COLUMNS; mergeable sums like CallAccumulator. */
+export type SurveyAccumulator = AccumulatorOf<typeof SURVEY_ACCUMULATOR_COLUMNS>;
 
 export type SurveyFacts = Pick<SurveyResponse, 'satisfied'>;
 

@@ -7,7 +7,7 @@ import {
   mergeCallAccumulators,
   type Period,
 } from '@cdrflow/kpi';
-import type { AbandonedCall, CdrStore } from '@cdrflow/store';
+import type { AbandonQueries, AbandonedCall, ReportQueries } from '@cdrflow/store';
 import { utcToWallClock } from '@cdrflow/time';
 import { gridAsCsv, gridAsMarkdown, gridAsText, type Grid } from './grid';
 
@@ -39,17 +39,16 @@ export interface AbandonedView {
  * the list from the latest version of each call.
  */
 export async function buildAbandonedView(
-  store: CdrStore,
+  store: ReportQueries & AbandonQueries,
   period: Period,
   recoveredWithinMinutes: number,
 ): Promise<AbandonedView> {
   const range = { fromMs: period.startUtcMs, toMs: period.endUtcMs };
   const withinMs = recoveredWithinMinutes * 60_000;
-  const queries = store.abandons();
-  const [sums, abandoned] = await Promise.all([store.sumCalls(range, 'queue'), queries.abandonedCalls(range)]);
+  const [sums, abandoned] = await Promise.all([store.sumCalls(range, 'queue'), store.abandonedCalls(range)]);
   const callerKeys = abandoned.flatMap((c) => (c.callerKey === null ? [] : [c.callerKey]));
   // A caller who hung up near the end of the period may get through just after it.
-  const answered = await queries.answeredCallsOf(callerKeys, { fromMs: range.fromMs, toMs: range.toMs + withinMs });
+  const answered = await store.answeredCallsOf(callerKeys, { fromMs: range.fromMs, toMs: range.toMs + withinMs });
   const calls = markRecovered(abandoned, answered, withinMs);
 
   const perQueue = new Map<string, ReturnType<typeof emptyCallAccumulator>>();

@@ -1,5 +1,5 @@
 import { ABANDON_EXIT_OUTCOMES, DEFINITIONS_VERSION, type Calendar, type KpiSettings } from '@cdrflow/kpi';
-import type { CdrStore } from '@cdrflow/store';
+import type { ReportQueries } from '@cdrflow/store';
 
 /**
  * The read-time definitions: every setting that changes a reported figure.
@@ -44,16 +44,15 @@ function changes(before: Partial<Record<keyof Definitions, unknown>>, after: Def
  * to print when they changed, or null (unchanged, or the first report).
  */
 export async function definitionChangeNotice(
-  store: CdrStore,
+  store: ReportQueries,
   settings: KpiSettings,
   calendar: Calendar,
 ): Promise<string | null> {
-  const queries = store.reconciliation();
   const current = reportDefinitions(settings, calendar);
   const text = JSON.stringify(current);
-  const last = await queries.lastReportDefinitions();
+  const last = await store.lastReportDefinitions();
   if (last?.definitions === text) return null;
-  await queries.recordReportDefinitions(text, last);
+  await store.recordReportDefinitions(text, last);
   if (last === null) return null;
   const before = JSON.parse(last.definitions) as Partial<Record<keyof Definitions, unknown>>;
   return (

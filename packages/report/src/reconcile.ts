@@ -1,7 +1,7 @@
 import { IntervalDeltas } from '@cdrflow/kpi';
 import {
-  CALL_ACCUMULATOR_SCALAR_FIELDS,
   INTERVAL_MS,
+  STORED_CALL_ACCUMULATOR_COLUMNS,
   WAIT_BUCKET_BOUNDS_SECONDS,
   WAIT_BUCKET_COUNT,
   emptyCallAccumulator,
@@ -9,7 +9,7 @@ import {
   type Period,
 } from '@cdrflow/kpi';
 import type { CallDimensions, IntervalDelta } from '@cdrflow/kpi';
-import type { CdrStore } from '@cdrflow/store';
+import type { ReconcileQueries } from '@cdrflow/store';
 import { zoneOffsetMs } from '@cdrflow/time';
 import { gridAsText } from './grid';
 
@@ -43,8 +43,6 @@ export interface Reconciliation {
  */
 const WINDOW_MS = 7 * 24 * 4 * INTERVAL_MS;
 
-const SUM_FIELDS = CALL_ACCUMULATOR_SCALAR_FIELDS.filter((f) => f !== 'maxWaitMs');
-const BUCKET_FIELDS = ['answeredWaitBuckets', 'abandonedWaitBuckets'] as const;
 const BUCKET_LABELS = Array.from({ length: WAIT_BUCKET_COUNT }, (_, i) => {
   const bound = WAIT_BUCKET_BOUNDS_SECONDS[i];
   return bound === undefined ? `> ${WAIT_BUCKET_BOUNDS_SECONDS.at(-1)} s` : `≤ ${bound} s`;
@@ -59,8 +57,7 @@ const rowKey = (d: CallDimensions & { intervalStartMs: number }): string =>
  * `interval_stats`. Both are read through one committed cut, so a running
  * aggregator's later flushes do not show up as differences.
  */
-export async function reconcile(store: CdrStore, period: Period): Promise<Reconciliation> {
-  const queries = store.reconciliation();
+export async function reconcile(queries: ReconcileQueries, period: Period): Promise<Reconciliation> {
   const cut = await queries.committedCut();
   const result: Reconciliation = {
     period,
@@ -107,11 +104,14 @@ function compareRow(
     return r - s;
   };
   const correction = emptyCallAccumulator();
-  for (const f of SUM_FIELDS) correction[f] = differ(f, stored?.[f] ?? 0, recomputed?.[f] ?? 0);
-  for (const f of BUCKET_FIELDS) {
-    correction[f] = BUCKET_LABELS.map((label, i) =>
-      differ(`${f}[${label}]`, stored?.[f][i] ?? 0, recomputed?.[f][i] ?? 0),
-    );
+  // Every field interval_stats stores, in column order (the scalars, then the histograms).
+  for (const { field: f, type } of STORED_CALL_ACCUMULATOR_COLUMNS) {
+    if (type === 'Int64') correction[f] = differ(f, stored?.[f] ?? 0, recomputed?.[f] ?? 0);
+    else {
+      correction[f] = BUCKET_LABELS.map((label, i) =>
+        differ(`${f}[${label}]`, stored?.[f][i] ?? 0, recomputed?.[f][i] ?? 0),
+      );
+    }
   }
   return differences.length === found ? null : { ...at, acc: correction };
 }
@@ -123,12 +123,12 @@ function compareRow(
  * through the committed views and no aggregator discards it.
  */
 export async function restate(
-  store: CdrStore,
+  queries: ReconcileQueries,
   period: Period,
 ): Promise<{ before: Reconciliation; restatement: number | null; after: Reconciliation }> {
-  const before = await reconcile(store, period);
-  const restatement = await store.reconciliation().writeRestatement(before.corrections);
-  const after = restatement === null ? before : await reconcile(store, period);
+  const before = await reconcile(queries, period);
+  const restatement = await queries.writeRestatement(before.corrections);
+  const after = restatement === null ? before : await reconcile(queries, period);
   return { before, restatement, after };
 }
 

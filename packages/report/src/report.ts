@@ -26,7 +26,7 @@ import {
   type PeriodInput,
   type SurveyFigures,
 } from '@cdrflow/kpi';
-import type { CdrStore, GroupBy } from '@cdrflow/store';
+import type { ReportQueries, GroupBy } from '@cdrflow/store';
 import { ConfigError } from '@cdrflow/config';
 
 export type PeriodSelector =
@@ -84,7 +84,11 @@ export const STAFFING_DEFINITION =
   'Staffing (from queue_log agent events): an agent is logged in from AGENTLOGIN or its first ADDMEMBER until AGENTLOGOFF or REMOVEMEMBER from its last queue, and paused between PAUSE and UNPAUSE; staffed hours = logged-in − paused hours, summed per agent (two agents for an hour = 2 hours); answered calls per staffed hour = answered phone calls ÷ staffed hours.';
 
 /** Resolves what the user asked for into a period; "latest" is the quarter of the newest contact. */
-export async function resolvePeriod(store: CdrStore, selector: PeriodSelector, calendar: Calendar): Promise<Period> {
+export async function resolvePeriod(
+  store: ReportQueries,
+  selector: PeriodSelector,
+  calendar: Calendar,
+): Promise<Period> {
   switch (selector.kind) {
     case 'quarter':
     case 'month':
@@ -104,7 +108,7 @@ export async function resolvePeriod(store: CdrStore, selector: PeriodSelector, c
   }
 }
 
-async function periodInput(store: CdrStore, period: Period): Promise<PeriodInput & { outbound: number }> {
+async function periodInput(store: ReportQueries, period: Period): Promise<PeriodInput & { outbound: number }> {
   const range = { fromMs: period.startUtcMs, toMs: period.endUtcMs };
   const rows = await store.sumCalls(range);
   let phone = emptyCallAccumulator();
@@ -121,7 +125,7 @@ async function periodInput(store: CdrStore, period: Period): Promise<PeriodInput
 
 /** Builds every figure of a report from ClickHouse sums; nothing is averaged before this point. */
 export async function buildReport(
-  store: CdrStore,
+  store: ReportQueries,
   options: {
     period: Period;
     groupBy: GroupBy | null;
@@ -204,7 +208,7 @@ export async function buildReport(
 
 /** Each committee KPI over the periods leading up to this one (the two newest are already summed). */
 async function buildTrend(
-  store: CdrStore,
+  store: ReportQueries,
   known: { current: PeriodInput; previous: PeriodInput },
   ids: readonly KpiId[],
   settings: KpiSettings,

@@ -1,35 +1,16 @@
-import type { RangeQuery } from './cdr-store';
-
-type Select = <T>(query: string, params?: Record<string, unknown>) => Promise<T[]>;
-
-/** One inbound phone call whose caller hung up while queued (latest version). */
-export interface AbandonedCall {
-  id: string;
-  arrivedMs: number;
-  /** When the caller hung up. */
-  endedMs: number;
-  queue: string;
-  service: string;
-  waitMs: number;
-  /** The pseudonymous caller key (never the number); null when the number was withheld. */
-  callerKey: string | null;
-}
-
-/** An answered inbound phone call of a given caller, for finding recovered abandons. */
-export interface AnsweredCallOfCaller {
-  callerKey: string;
-  arrivedMs: number;
-}
+import type { AbandonQueries } from './interfaces';
+import type { StoreSql } from './sql';
+import type { AbandonedCall, AnsweredCallOfCaller, RangeQuery } from './types';
 
 const RANGE = `arrived_at >= fromUnixTimestamp64Milli({from:Int64}) AND arrived_at < fromUnixTimestamp64Milli({to:Int64})`;
 
 /** The call-level queries behind `cdrflow abandoned`: the list behind the abandoned rate. */
-export class AbandonQueries {
-  constructor(private readonly select: Select) {}
+export class ClickHouseAbandonQueries implements AbandonQueries {
+  constructor(private readonly sql: StoreSql) {}
 
   /** Abandoned inbound phone calls arriving in the range, oldest first (outcome `abandoned`, as CSU11 counts). */
   abandonedCalls(range: RangeQuery): Promise<AbandonedCall[]> {
-    return this.select<AbandonedCall>(
+    return this.sql.select<AbandonedCall>(
       `SELECT id, toUnixTimestamp64Milli(arrived_at) AS arrivedMs,
               toUnixTimestamp64Milli(coalesce(ended_at, arrived_at + toIntervalMillisecond(wait_ms))) AS endedMs,
               queue, service, wait_ms AS waitMs, caller_key AS callerKey
@@ -43,7 +24,7 @@ export class AbandonQueries {
   /** Answered inbound phone calls of these callers arriving in the range (a recovery may fall after the period ends). */
   answeredCallsOf(callerKeys: readonly string[], range: RangeQuery): Promise<AnsweredCallOfCaller[]> {
     if (callerKeys.length === 0) return Promise.resolve([]);
-    return this.select<AnsweredCallOfCaller>(
+    return this.sql.select<AnsweredCallOfCaller>(
       `SELECT caller_key AS callerKey, toUnixTimestamp64Milli(arrived_at) AS arrivedMs
        FROM calls_latest
        WHERE direction = 'inbound' AND channel = 'phone' AND outcome = 'answered'

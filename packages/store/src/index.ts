@@ -1,16 +1,25 @@
-export { CdrStore } from './cdr-store';
-export type { GroupBy, GroupedAccumulator, PartitionFlush, RangeQuery, RejectListing, StaffingSums } from './cdr-store';
+export { ClickHouseStore } from './clickhouse-store';
+export type { StoreOpenOptions } from './clickhouse-store';
+export type { AbandonQueries, AnalystViews, FlushStore, ReconcileQueries, ReportQueries } from './interfaces';
+export type {
+  AbandonedCall,
+  AnsweredCallOfCaller,
+  CommittedCut,
+  GroupBy,
+  GroupedAccumulator,
+  KpiViewSettings,
+  PartitionFlush,
+  RangeQuery,
+  RecordedDefinitions,
+  RejectListing,
+  StaffingSums,
+} from './types';
 export type { StoreTarget } from './connection';
+export { connect } from './connection';
 export { MIGRATIONS_DIR, loadMigrations, migrate } from './migrate';
-export type { Provenance } from './rows';
 export { StoreError } from './store-error';
 // reconcile and restate
-export { RESTATEMENTS, ReconcileStore } from './reconcile';
-export type { CommittedCut, RecordedDefinitions } from './reconcile';
-export { AbandonQueries } from './abandon-queries';
-export type { AbandonedCall, AnsweredCallOfCaller } from './abandon-queries';
-export { AnalystViews, kpiViewStatements } from './kpi-views';
-export type { KpiViewSettings } from './kpi-views';
-export type { StoreOpenOptions } from './cdr-store';
-export { connect } from './connection';
-export { callRow } from './rows';
+export { RESTATEMENTS } from './reconcile';
+export { kpiViewStatements } from './kpi-views';
+export { INTERVAL_STATS_COLUMNS, SURVEY_STATS_COLUMNS, callRow } from './rows';
+export type { ColumnSpec, Provenance } from './rows';

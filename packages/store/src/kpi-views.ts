@@ -5,25 +5,20 @@ import {
   WAIT_BUCKET_BOUNDS_SECONDS,
   kpiTitle,
   targetFor,
-  type Calendar,
   type KpiId,
   type KpiSettings,
   type KpiSource,
 } from '@cdrflow/kpi';
+import type { AnalystViews } from './interfaces';
 import { StoreError } from './store-error';
+import type { KpiViewSettings } from './types';
 
-/**
- * The analyst views that depend on site settings (docs/analysts.md). ClickHouse
- * needs a constant zone in toDate/toTimeZone, so these views are written with
- * the reporting zone, the financial-year start, the KPI definitions and the
- * targets as literals, and replaced whenever the store is opened with settings.
- * Every figure follows packages/kpi (figures.ts, format.ts, rag.ts) operation
- * for operation, so a view and `cdrflow report` give the same numbers.
+/*
+ * The analyst views that depend on site settings (docs/analysts.md), written
+ * with the settings as literals (KpiViewSettings, types.ts). Every figure
+ * follows packages/kpi (figures.ts, format.ts, rag.ts) operation for
+ * operation, so a view and `cdrflow report` give the same numbers.
  */
-export interface KpiViewSettings {
-  calendar: Calendar;
-  settings: KpiSettings;
-}
 
 type PeriodKind = 'month' | 'quarter' | 'fiscal_year';
 
@@ -343,7 +338,7 @@ FROM calls_committed`,
 }
 
 /** The settings-dependent analyst views of one store (docs/analysts.md), and a way to query them. */
-export class AnalystViews {
+export class ClickHouseAnalystViews implements AnalystViews {
   constructor(private readonly client: ClickHouseClient) {}
 
   /** Creates or replaces every view for these settings. */

@@ -1,6 +1,8 @@
 import type { IntervalDelta, StoredCall } from '@cdrflow/kpi';
-import type { CdrStore, RangeQuery } from './cdr-store';
-import { ACCUMULATOR_SUMS, type Provenance } from './rows';
+import type { FlushStore, ReconcileQueries } from './interfaces';
+import { ACCUMULATOR_SUMS, UNSTORED_ACCUMULATOR_ZEROS, type Provenance } from './rows';
+import type { StoreSql } from './sql';
+import type { CommittedCut, PartitionFlush, RangeQuery } from './types';
 
 /**
  * The flush identity restatements are written under. Its topic is no bus
@@ -10,31 +12,6 @@ import { ACCUMULATOR_SUMS, type Provenance } from './rows';
  * pass through the `*_committed` views exactly like an aggregator's flush.
  */
 export const RESTATEMENTS = { group: 'cdrflow-restate', topic: 'cdrflow.restatements', partition: 0 } as const;
-
-/**
- * Every flush's committed offset at one moment: the rows at or below it never
- * change afterwards (later flushes write above it; only rows above a committed
- * offset are ever deleted), so reading `calls` and `interval_stats` through
- * the same cut compares two tables as of one instant while aggregators run.
- */
-export interface CommittedCut {
-  groups: string[];
-  topics: string[];
-  partitions: number[];
-  offsets: number[];
-}
-
-/** What the reconcile queries need of the store's connection (its error-wrapping helpers). */
-export interface StoreSql {
-  select<T>(query: string, params?: Record<string, unknown>): Promise<T[]>;
-  insert(table: string, values: readonly Record<string, unknown>[]): Promise<void>;
-}
-
-/** The definitions the last report was computed with (`report_definitions`, 0005). */
-export interface RecordedDefinitions {
-  definitions: string;
-  reportedAtMs: number;
-}
 
 /** The cut as a table, mirroring `committed_offsets`: (consumer_group, topic, partition, next_offset). */
 const CUT = `cut AS (
@@ -50,16 +27,20 @@ const COMMITTED_AT_CUT = (t: string) => `INNER JOIN cut AS o
 const IN_RANGE = (column: string) =>
   `${column} >= fromUnixTimestamp64Milli({from:Int64}) AND ${column} < fromUnixTimestamp64Milli({to:Int64})`;
 
+/** Every CallAccumulator field, summed from interval_stats (stored fields) or 0 (the rest). */
+const ACCUMULATOR_FIELDS = [ACCUMULATOR_SUMS, ...UNSTORED_ACCUMULATOR_ZEROS].join(', ');
+
 /**
  * The SQL of `cdrflow reconcile` and `cdrflow restate`: the latest committed
  * version of every call, the stored interval sums, both as of one committed
- * cut, and the correcting flush a restatement writes. The recomputation
- * itself is the aggregator's own code (packages/cli/src/reconcile.ts).
+ * cut, and the correcting flush a restatement writes through the store's own
+ * flush. The recomputation itself is the aggregator's own code
+ * (packages/report/src/reconcile.ts).
  */
-export class ReconcileStore {
+export class ClickHouseReconcileQueries implements ReconcileQueries {
   constructor(
-    private readonly store: CdrStore,
     private readonly sql: StoreSql,
+    private readonly flush: FlushStore,
   ) {}
 
   async committedCut(): Promise<CommittedCut> {
@@ -105,7 +86,7 @@ export class ReconcileStore {
     const rows = await this.sql.select<IntervalDelta['acc'] & Omit<IntervalDelta, 'acc'>>(
       `WITH ${CUT}
        SELECT toUnixTimestamp(s.interval_start) * 1000 AS intervalStartMs, s.source AS source, s.channel AS channel,
-              s.direction AS direction, s.queue AS queue, s.service AS service, ${ACCUMULATOR_SUMS}, 0 AS maxWaitMs
+              s.direction AS direction, s.queue AS queue, s.service AS service, ${ACCUMULATOR_FIELDS}
        FROM interval_stats AS s ${COMMITTED_AT_CUT('s')} AND ${IN_RANGE('s.interval_start')}
        GROUP BY s.interval_start, s.source, s.channel, s.direction, s.queue, s.service
        ORDER BY intervalStartMs, source, channel, direction, queue, service`,
@@ -131,11 +112,11 @@ export class ReconcileStore {
    */
   async writeRestatement(deltas: readonly IntervalDelta[]): Promise<number | null> {
     const { group, topic, partition } = RESTATEMENTS;
-    const committed = (await this.store.committedOffsets(group, topic)).get(partition) ?? 0;
-    await this.store.discardUncommitted(group, topic, partition, committed);
+    const committed = (await this.flush.committedOffsets(group, topic)).get(partition) ?? 0;
+    await this.flush.discardUncommitted(group, topic, partition, committed);
     if (deltas.length === 0) return null;
     const provenance: Provenance = { group, topic, partition, nextOffset: committed + 1 };
-    const flush = {
+    const flush: PartitionFlush = {
       provenance,
       calls: [],
       surveys: [],
@@ -144,22 +125,8 @@ export class ReconcileStore {
       intervalDeltas: [...deltas],
       surveyDeltas: [],
     };
-    await this.store.writeRows([flush]);
-    await this.store.commitOffsets([flush]);
+    await this.flush.writeRows([flush]);
+    await this.flush.commitOffsets([flush]);
     return provenance.nextOffset;
-  }
-
-  async lastReportDefinitions(): Promise<RecordedDefinitions | null> {
-    const rows = await this.sql.select<RecordedDefinitions>(
-      `SELECT definitions, toUnixTimestamp64Milli(reported_at) AS reportedAtMs
-       FROM report_definitions ORDER BY reported_at DESC LIMIT 1`,
-    );
-    return rows[0] ?? null;
-  }
-
-  /** Appends the definitions a report used; later than the last record even if the clock is not. */
-  async recordReportDefinitions(definitions: string, previous: RecordedDefinitions | null): Promise<void> {
-    const reportedAt = Math.max(Date.now(), (previous?.reportedAtMs ?? 0) + 1);
-    await this.sql.insert('report_definitions', [{ reported_at: reportedAt, definitions }]);
   }
 }

@@ -1,5 +1,12 @@
 import type { AgentTime, CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
-import type { IntervalDelta, SurveyDelta } from '@cdrflow/kpi';
+import {
+  CALL_ACCUMULATOR_COLUMNS,
+  STORED_CALL_ACCUMULATOR_COLUMNS,
+  SURVEY_ACCUMULATOR_COLUMNS,
+  type AccumulatorColumnType,
+  type IntervalDelta,
+  type SurveyDelta,
+} from '@cdrflow/kpi';
 
 /** Which flush wrote a row: the consumer group, partition and the offset the flush commits up to. */
 export interface Provenance {
@@ -9,6 +16,44 @@ export interface Provenance {
   /** The next offset to read after the batch this row came from. */
   nextOffset: number;
 }
+
+/** A column of a ClickHouse table, as DESCRIBE TABLE names and types it. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** The columns every flushed row ends with (provenanceColumns). */
+const PROVENANCE_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'consumer_group', type: 'LowCardinality(String)' },
+  { name: 'src_topic', type: 'LowCardinality(String)' },
+  { name: 'src_partition', type: 'UInt16' },
+  { name: 'src_offset', type: 'UInt64' },
+];
+
+const dimension = (name: string): ColumnSpec => ({ name, type: 'LowCardinality(String)' });
+const INTERVAL_START: ColumnSpec = { name: 'interval_start', type: "DateTime('UTC')" };
+
+/**
+ * interval_stats (infra/clickhouse) column by column: the interval and the
+ * call dimensions, the stored accumulator columns of packages/kpi
+ * CALL_ACCUMULATOR_COLUMNS, then provenance. intervalRow writes exactly these,
+ * and test/integration/accumulator-columns.test.ts proves the DDL agrees.
+ */
+export const INTERVAL_STATS_COLUMNS: readonly ColumnSpec[] = [
+  INTERVAL_START,
+  ...['source', 'channel', 'direction', 'queue', 'service'].map(dimension),
+  ...STORED_CALL_ACCUMULATOR_COLUMNS.map((c) => ({ name: c.column, type: c.type })),
+  ...PROVENANCE_COLUMNS,
+];
+
+/** survey_stats column by column: the interval and source, SURVEY_ACCUMULATOR_COLUMNS, then provenance. */
+export const SURVEY_STATS_COLUMNS: readonly ColumnSpec[] = [
+  INTERVAL_START,
+  dimension('source'),
+  ...SURVEY_ACCUMULATOR_COLUMNS.map((c) => ({ name: c.column, type: c.type })),
+  ...PROVENANCE_COLUMNS,
+];
 
 function provenanceColumns(p: Provenance) {
   return {
@@ -88,48 +133,44 @@ export function rejectRow(r: Reject, p: Provenance) {
   };
 }
 
-export function intervalRow(d: IntervalDelta, p: Provenance) {
-  const a = d.acc;
-  return {
+/** An interval_stats row: every column of INTERVAL_STATS_COLUMNS, in its order. */
+export function intervalRow(d: IntervalDelta, p: Provenance): Record<string, unknown> {
+  const row: Record<string, unknown> = {
     interval_start: Math.floor(d.intervalStartMs / 1000),
     source: d.source,
     channel: d.channel,
     direction: d.direction,
     queue: d.queue,
     service: d.service,
-    contacts: a.contacts,
-    answered: a.answered,
-    abandoned: a.abandoned,
-    timeout: a.timeout,
-    exit_empty: a.exitEmpty,
-    exit_key: a.exitKey,
-    withdrawn: a.withdrawn,
-    unclosed: a.unclosed,
-    other: a.other,
-    wait_answered_ms: a.waitAnsweredMs,
-    wait_all_ms: a.waitAllMs,
-    talk_ms: a.talkMs,
-    answered_wait_buckets: a.answeredWaitBuckets,
-    abandoned_wait_buckets: a.abandonedWaitBuckets,
-    ...provenanceColumns(p),
   };
+  for (const { field, column } of STORED_CALL_ACCUMULATOR_COLUMNS) row[column] = d.acc[field];
+  return Object.assign(row, provenanceColumns(p));
 }
 
-export function surveyStatsRow(d: SurveyDelta, p: Provenance) {
-  return {
+/** A survey_stats row: every column of SURVEY_STATS_COLUMNS, in its order. */
+export function surveyStatsRow(d: SurveyDelta, p: Provenance): Record<string, unknown> {
+  const row: Record<string, unknown> = {
     interval_start: Math.floor(d.intervalStartMs / 1000),
     source: d.source,
-    responses: d.acc.responses,
-    satisfied: d.acc.satisfied,
-    ...provenanceColumns(p),
   };
+  for (const { field, column } of SURVEY_ACCUMULATOR_COLUMNS) row[column] = d.acc[field];
+  return Object.assign(row, provenanceColumns(p));
 }
 
-/** The SQL that sums interval_stats columns back into a CallAccumulator's fields. */
-export const ACCUMULATOR_SUMS = `
-  sum(contacts) AS contacts, sum(answered) AS answered, sum(abandoned) AS abandoned,
-  sum(timeout) AS timeout, sum(exit_empty) AS exitEmpty, sum(exit_key) AS exitKey,
-  sum(withdrawn) AS withdrawn, sum(unclosed) AS unclosed, sum(other) AS other,
-  sum(wait_answered_ms) AS waitAnsweredMs, sum(wait_all_ms) AS waitAllMs, sum(talk_ms) AS talkMs,
-  sumForEach(answered_wait_buckets) AS answeredWaitBuckets,
-  sumForEach(abandoned_wait_buckets) AS abandonedWaitBuckets`;
+/** `sum(col) AS field` per column; histograms add up bucket by bucket with sumForEach. */
+function sumsOf(columns: readonly { field: string; column: string; type: AccumulatorColumnType }[]): string {
+  return columns
+    .map((c) => `${c.type === 'Array(Int64)' ? 'sumForEach' : 'sum'}(${c.column}) AS ${c.field}`)
+    .join(', ');
+}
+
+/** The SQL that sums interval_stats columns back into a CallAccumulator's stored fields, in column order. */
+export const ACCUMULATOR_SUMS = sumsOf(STORED_CALL_ACCUMULATOR_COLUMNS);
+
+/** The CallAccumulator fields interval_stats does not store (`maxWaitMs`), as SQL zeros: `0 AS maxWaitMs`. */
+export const UNSTORED_ACCUMULATOR_ZEROS: readonly string[] = CALL_ACCUMULATOR_COLUMNS.filter(
+  (c) => c.column === null,
+).map((c) => `0 AS ${c.field}`);
+
+/** The SQL that sums survey_stats columns back into a SurveyAccumulator. */
+export const SURVEY_SUMS = sumsOf(SURVEY_ACCUMULATOR_COLUMNS);

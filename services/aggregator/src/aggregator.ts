@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { topicPartitionKey, type BusConsumer, type MessageBatch, type TopicPartition } from '@cdrflow/bus';
 import { decodeMessage } from '@cdrflow/schema';
-import { StoreError, type CdrStore, type PartitionFlush } from '@cdrflow/store';
+import { StoreError, type FlushStore, type PartitionFlush } from '@cdrflow/store';
 import { foldWindow } from './fold';
 import { PendingPartition } from './pending';
 
@@ -50,6 +50,17 @@ export interface AggregatorListener {
   onFlushFailed?(error: unknown): void;
 }
 
+/** What an aggregator is made of; `new Aggregator({ store, consumer, settings, log })`. */
+export interface AggregatorParts {
+  /** Where flushes go: only the exactly-once writes of the store. */
+  store: FlushStore;
+  consumer: BusConsumer;
+  settings: AggregatorOptions;
+  log: Logger;
+  /** Observer of flushes (metrics); none in the embedded `run`. */
+  listener?: AggregatorListener | undefined;
+}
+
 /**
  * Consumes canonical records, keeps the newest version of each id, and turns
  * them into interval_stats deltas written together with the offsets they
@@ -64,13 +75,19 @@ export class Aggregator {
   private timer: NodeJS.Timeout | undefined;
   readonly stats: AggregatorStats = { received: 0, written: 0, dedupeHits: 0, flushes: 0, undecodable: 0 };
 
-  constructor(
-    private readonly store: CdrStore,
-    private readonly consumer: BusConsumer,
-    private readonly options: AggregatorOptions,
-    private readonly log: Logger,
-    private readonly listener?: AggregatorListener,
-  ) {}
+  private readonly store: FlushStore;
+  private readonly consumer: BusConsumer;
+  private readonly settings: AggregatorOptions;
+  private readonly log: Logger;
+  private readonly listener: AggregatorListener | undefined;
+
+  constructor(parts: AggregatorParts) {
+    this.store = parts.store;
+    this.consumer = parts.consumer;
+    this.settings = parts.settings;
+    this.log = parts.log;
+    this.listener = parts.listener;
+  }
 
   /** Calls the observer without letting a fault in it break a flush. */
   private notify(call: (listener: AggregatorListener) => void): void {
@@ -90,7 +107,7 @@ export class Aggregator {
     this.timer = setInterval(() => {
       if (this.heldRecords > 0)
         void this.flush().catch((e: unknown) => this.log.error({ err: e }, 'timed flush failed'));
-    }, this.options.flushIntervalMs);
+    }, this.settings.flushIntervalMs);
     this.timer.unref();
   }
 
@@ -123,10 +140,10 @@ export class Aggregator {
     const byTopic = new Map<string, TopicPartition[]>();
     for (const tp of assigned) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp]);
     for (const [topic, tps] of byTopic) {
-      const committed = await this.store.committedOffsets(this.options.groupId, topic);
+      const committed = await this.store.committedOffsets(this.settings.groupId, topic);
       for (const tp of tps) {
         const offset = committed.get(tp.partition) ?? 0;
-        await this.store.discardUncommitted(this.options.groupId, tp.topic, tp.partition, offset);
+        await this.store.discardUncommitted(this.settings.groupId, tp.topic, tp.partition, offset);
         const key = topicPartitionKey(tp);
         starts.set(key, offset);
         this.pending.set(key, new PendingPartition(tp.topic, tp.partition, offset));
@@ -177,7 +194,7 @@ export class Aggregator {
       this.stats.received += records.length;
     }
     // Backpressure: the consumer awaits this, so a slow or absent store stops consumption.
-    if (this.options.flushEveryBatch === true || this.heldRecords >= this.options.flushMaxRecords) {
+    if (this.settings.flushEveryBatch === true || this.heldRecords >= this.settings.flushMaxRecords) {
       await this.flushRetrying(batch);
     }
   }
@@ -188,7 +205,7 @@ export class Aggregator {
    * hand the partition away meanwhile. Nothing is acknowledged until written.
    */
   private async flushRetrying(batch: MessageBatch): Promise<void> {
-    const maxDelayMs = this.options.maxRetryDelayMs ?? 30_000;
+    const maxDelayMs = this.settings.maxRetryDelayMs ?? 30_000;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.flush();
@@ -254,7 +271,7 @@ export class Aggregator {
       written += rows.calls.length + rows.surveys.length + rows.agentTimes.length;
       return {
         provenance: {
-          group: this.options.groupId,
+          group: this.settings.groupId,
           topic: window.topic,
           partition: window.partition,
           nextOffset: window.nextOffset,

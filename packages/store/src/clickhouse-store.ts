@@ -1,66 +1,44 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type {
-  CallAccumulator,
-  IntervalDelta,
-  StaffingSums,
-  StoredCall,
-  StoredSurvey,
-  SurveyAccumulator,
-  SurveyDelta,
+import {
+  emptySurveyAccumulator,
+  type CallAccumulator,
+  type IntervalDelta,
+  type StoredCall,
+  type StoredCallAccumulatorField,
+  type StoredSurvey,
+  type SurveyAccumulator,
 } from '@cdrflow/kpi';
-import type { AgentTime, CallRecord, Reject, SurveyResponse } from '@cdrflow/schema';
+import { ClickHouseAbandonQueries } from './abandon-queries';
 import { connect, type StoreTarget } from './connection';
-import { AbandonQueries } from './abandon-queries';
-import { AnalystViews, type KpiViewSettings } from './kpi-views';
+import type { AbandonQueries, AnalystViews, FlushStore, ReconcileQueries, ReportQueries } from './interfaces';
+import { ClickHouseAnalystViews } from './kpi-views';
 import { MIGRATIONS_DIR, migrate } from './migrate';
-import { ReconcileStore } from './reconcile';
+import { ClickHouseReconcileQueries } from './reconcile';
 import {
   ACCUMULATOR_SUMS,
+  SURVEY_SUMS,
   agentTimeRow,
   callRow,
   intervalRow,
   rejectRow,
   surveyRow,
   surveyStatsRow,
-  type Provenance,
 } from './rows';
+import { StoreSql } from './sql';
 import { StoreError } from './store-error';
-
-/** One partition's share of a flush: its rows and the offset they commit. */
-export interface PartitionFlush {
-  provenance: Provenance;
-  calls: CallRecord[];
-  surveys: SurveyResponse[];
-  agentTimes: AgentTime[];
-  rejects: Reject[];
-  intervalDeltas: IntervalDelta[];
-  surveyDeltas: SurveyDelta[];
-}
-
-export type { StaffingSums };
-
-export interface RangeQuery {
-  fromMs: number;
-  toMs: number;
-}
-
-export type GroupBy = 'queue' | 'service' | 'channel' | 'source';
-
-export interface GroupedAccumulator {
-  channel: string;
-  direction: string;
-  group: string;
-  acc: CallAccumulator;
-}
-
-export interface RejectListing {
-  source: string;
-  file: string;
-  line: number;
-  reason: string;
-  detail: string;
-  raw: string;
-}
+import type {
+  AbandonedCall,
+  AnsweredCallOfCaller,
+  CommittedCut,
+  GroupBy,
+  GroupedAccumulator,
+  KpiViewSettings,
+  PartitionFlush,
+  RangeQuery,
+  RecordedDefinitions,
+  RejectListing,
+  StaffingSums,
+} from './types';
 
 const LOOKUP_CHUNK = 10_000;
 /** Tables whose rows carry the flush that wrote them. */
@@ -99,19 +77,33 @@ export interface StoreOpenOptions {
   views?: KpiViewSettings;
 }
 
-/** cdrflow's ClickHouse: migrations, the aggregator's exactly-once writes, and report queries. */
-export class CdrStore {
+/**
+ * cdrflow's ClickHouse (a server, or chDB embedded): migrations, and every
+ * interface of interfaces.ts over one connection. Whoever opens it passes it
+ * on as the narrowest interface its consumer needs: the aggregator a
+ * FlushStore, reports ReportQueries, reconcile ReconcileQueries, and so on.
+ */
+export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQueries, AbandonQueries {
+  private readonly sql: StoreSql;
+  private readonly reconcileQueries: ClickHouseReconcileQueries;
+  private readonly abandonQueries: ClickHouseAbandonQueries;
+
   private constructor(
     private readonly client: ClickHouseClient,
     readonly target: StoreTarget,
-  ) {}
+  ) {
+    this.sql = new StoreSql(client);
+    // A restatement writes through this store's flush, so what replaces one of its methods (a fault injected by a test) applies to it too.
+    this.reconcileQueries = new ClickHouseReconcileQueries(this.sql, this);
+    this.abandonQueries = new ClickHouseAbandonQueries(this.sql);
+  }
 
   /** With `views`, the analyst views are (re)written with that zone, financial year and targets (kpi-views.ts). */
-  static async open(options: StoreOpenOptions): Promise<CdrStore> {
+  static async open(options: StoreOpenOptions): Promise<ClickHouseStore> {
     const { target, migrationsDir = MIGRATIONS_DIR, views } = options;
     const client = await connect(target);
     await pingOrThrow(client, target);
-    const store = new CdrStore(client, target);
+    const store = new ClickHouseStore(client, target);
     await migrate(client, migrationsDir);
     if (views !== undefined) await store.analyst().create(views);
     return store;
@@ -126,10 +118,10 @@ export class CdrStore {
     await this.client.close();
   }
 
-  // ---- aggregator: exactly-once writes -------------------------------------
+  // ---- FlushStore: the aggregator's exactly-once writes ----------------------
 
   async committedOffsets(group: string, topic: string): Promise<Map<number, number>> {
-    const rows = await this.select<{ partition: number; next_offset: number }>(
+    const rows = await this.sql.select<{ partition: number; next_offset: number }>(
       `SELECT partition, max(next_offset) AS next_offset FROM consumer_offsets
        WHERE consumer_group = {group:String} AND topic = {topic:String} GROUP BY partition`,
       { group, topic },
@@ -147,20 +139,20 @@ export class CdrStore {
     const params = { group, topic, partition, committed };
     const where = `consumer_group = {group:String} AND src_topic = {topic:String}
          AND src_partition = {partition:UInt16} AND src_offset > {committed:UInt64}`;
-    const found = await this.select<{ table: string }>(
+    const found = await this.sql.select<{ table: string }>(
       FLUSHED_TABLES.map((t) => `SELECT '${t}' AS table FROM ${t} WHERE ${where} LIMIT 1`).join(' UNION ALL '),
       params,
     );
     // UNION ALL answers in no set order; deletes (and the list returned) follow FLUSHED_TABLES.
     const tables = FLUSHED_TABLES.filter((t) => found.some((f) => f.table === t));
-    for (const table of tables) await this.run(`DELETE FROM ${table} WHERE ${where}`, params);
+    for (const table of tables) await this.sql.run(`DELETE FROM ${table} WHERE ${where}`, params);
     return tables;
   }
 
   async latestCalls(ids: readonly string[]): Promise<Map<string, StoredCall>> {
     const found = new Map<string, StoredCall>();
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const rows = await this.select<StoredCall>(
+      const rows = await this.sql.select<StoredCall>(
         `SELECT id, version, source, channel, direction, queue, service,
                 toUnixTimestamp64Milli(arrived_at) AS arrivedAt, wait_ms AS waitMs, talk_ms AS talkMs, outcome
          FROM calls FINAL WHERE id IN {ids:Array(String)}`,
@@ -174,7 +166,7 @@ export class CdrStore {
   async latestSurveys(ids: readonly string[]): Promise<Map<string, StoredSurvey>> {
     const found = new Map<string, StoredSurvey>();
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const rows = await this.select<StoredSurvey>(
+      const rows = await this.sql.select<StoredSurvey>(
         `SELECT id, version, source, toUnixTimestamp64Milli(at) AS at, satisfied
          FROM surveys FINAL WHERE id IN {ids:Array(String)}`,
         { ids: ids.slice(i, i + LOOKUP_CHUNK) },
@@ -188,7 +180,7 @@ export class CdrStore {
   async latestAgentTimeVersions(ids: readonly string[]): Promise<Map<string, { version: number }>> {
     const found = new Map<string, { version: number }>();
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const rows = await this.select<{ id: string; version: number }>(
+      const rows = await this.sql.select<{ id: string; version: number }>(
         `SELECT id, max(version) AS version FROM agent_time WHERE id IN {ids:Array(String)} GROUP BY id`,
         { ids: ids.slice(i, i + LOOKUP_CHUNK) },
       );
@@ -203,27 +195,27 @@ export class CdrStore {
    * partition is next assigned if it never does.
    */
   async writeRows(parts: readonly PartitionFlush[]): Promise<void> {
-    await this.insert(
+    await this.sql.insert(
       'calls',
       parts.flatMap((p) => p.calls.map((c) => callRow(c, p.provenance))),
     );
-    await this.insert(
+    await this.sql.insert(
       'surveys',
       parts.flatMap((p) => p.surveys.map((s) => surveyRow(s, p.provenance))),
     );
-    await this.insert(
+    await this.sql.insert(
       'agent_time',
       parts.flatMap((p) => p.agentTimes.map((a) => agentTimeRow(a, p.provenance))),
     );
-    await this.insert(
+    await this.sql.insert(
       'rejects',
       parts.flatMap((p) => p.rejects.map((r) => rejectRow(r, p.provenance))),
     );
-    await this.insert(
+    await this.sql.insert(
       'interval_stats',
       parts.flatMap((p) => p.intervalDeltas.map((d) => intervalRow(d, p.provenance))),
     );
-    await this.insert(
+    await this.sql.insert(
       'survey_stats',
       parts.flatMap((p) => p.surveyDeltas.map((d) => surveyStatsRow(d, p.provenance))),
     );
@@ -231,7 +223,7 @@ export class CdrStore {
 
   /** The commit point of a flush: one insert, so all its partitions commit together. */
   async commitOffsets(parts: readonly PartitionFlush[]): Promise<void> {
-    await this.insert(
+    await this.sql.insert(
       'consumer_offsets',
       parts.map((p) => ({
         consumer_group: p.provenance.group,
@@ -243,19 +235,21 @@ export class CdrStore {
     );
   }
 
-  // ---- reports ---------------------------------------------------------------
+  // ---- ReportQueries -----------------------------------------------------------
 
   /** Summed accumulators for a time range, per channel × direction and an optional grouping. */
   async sumCalls(range: RangeQuery, groupBy?: GroupBy): Promise<GroupedAccumulator[]> {
     const group = groupBy === undefined ? "''" : groupBy;
-    const rows = await this.select<CallAccumulator & { channel: string; direction: string; grp: string }>(
+    const rows = await this.sql.select<
+      Pick<CallAccumulator, StoredCallAccumulatorField> & { channel: string; direction: string; grp: string }
+    >(
       `SELECT channel, direction, ${group} AS grp, ${ACCUMULATOR_SUMS}
        FROM interval_stats_committed
        WHERE interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND interval_start < fromUnixTimestamp64Milli({to:Int64})
        GROUP BY channel, direction, grp ORDER BY channel, direction, grp`,
       { from: range.fromMs, to: range.toMs },
     );
-    const maxima = await this.select<{ channel: string; direction: string; grp: string; maxWaitMs: number }>(
+    const maxima = await this.sql.select<{ channel: string; direction: string; grp: string; maxWaitMs: number }>(
       `SELECT channel, direction, ${group} AS grp, max(wait_ms) AS maxWaitMs
        FROM calls FINAL
        WHERE arrived_at >= fromUnixTimestamp64Milli({from:Int64}) AND arrived_at < fromUnixTimestamp64Milli({to:Int64})
@@ -274,12 +268,12 @@ export class CdrStore {
   }
 
   async sumSurveys(range: RangeQuery): Promise<SurveyAccumulator> {
-    const rows = await this.select<SurveyAccumulator>(
-      `SELECT sum(responses) AS responses, sum(satisfied) AS satisfied FROM survey_stats_committed
+    const rows = await this.sql.select<SurveyAccumulator>(
+      `SELECT ${SURVEY_SUMS} FROM survey_stats_committed
        WHERE interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND interval_start < fromUnixTimestamp64Milli({to:Int64})`,
       { from: range.fromMs, to: range.toMs },
     );
-    return rows[0] ?? { responses: 0, satisfied: 0 };
+    return rows[0] ?? emptySurveyAccumulator();
   }
 
   /**
@@ -288,7 +282,7 @@ export class CdrStore {
    * "No data", never 0).
    */
   async sumStaffing(range: RangeQuery): Promise<StaffingSums | null> {
-    const rows = await this.select<{
+    const rows = await this.sql.select<{
       loggedInMs: number | string;
       pausedMs: number | string;
       agents: number | string;
@@ -306,7 +300,7 @@ export class CdrStore {
 
   /** Arrival time of the latest contact, or null when nothing has been ingested. */
   async latestArrivalMs(): Promise<number | null> {
-    const rows = await this.select<{ latest: number | null; n: number }>(
+    const rows = await this.sql.select<{ latest: number | null; n: number }>(
       `SELECT toUnixTimestamp64Milli(max(arrived_at)) AS latest, count() AS n FROM calls`,
     );
     const row = rows[0];
@@ -316,8 +310,8 @@ export class CdrStore {
   async listRejects(options: { source?: string; limit: number }): Promise<{ total: number; rows: RejectListing[] }> {
     const where = options.source === undefined ? '' : 'WHERE source = {source:String}';
     const params = options.source === undefined ? {} : { source: options.source };
-    const total = await this.select<{ n: number }>(`SELECT count() AS n FROM rejects FINAL ${where}`, params);
-    const rows = await this.select<RejectListing>(
+    const total = await this.sql.select<{ n: number }>(`SELECT count() AS n FROM rejects FINAL ${where}`, params);
+    const rows = await this.sql.select<RejectListing>(
       `SELECT source, file, line, reason, detail, raw FROM rejects FINAL ${where}
        ORDER BY source, file, line LIMIT {limit:UInt32}`,
       { ...params, limit: options.limit },
@@ -329,78 +323,54 @@ export class CdrStore {
     return (await this.listRejects({ limit: 0 })).total;
   }
 
-  // ---- reconcile and restate (reconcile.ts) -------------------------------------
-
-  /** The queries and the correcting flush of `cdrflow reconcile` / `restate`, on this connection. */
-  reconciliation(): ReconcileStore {
-    return new ReconcileStore(this, {
-      select: <T>(query: string, params?: Record<string, unknown>) => this.select<T>(query, params),
-      insert: (table, values) => this.insert(table, values),
-    });
+  /** The definitions the last report was computed with (`report_definitions`, 0005), or null before the first. */
+  async lastReportDefinitions(): Promise<RecordedDefinitions | null> {
+    const rows = await this.sql.select<RecordedDefinitions>(
+      `SELECT definitions, toUnixTimestamp64Milli(reported_at) AS reportedAtMs
+       FROM report_definitions ORDER BY reported_at DESC LIMIT 1`,
+    );
+    return rows[0] ?? null;
   }
 
-  // ---- end of reconcile and restate ----------------------------------------------
+  /** Appends the definitions a report used; later than the last record even if the clock is not. */
+  async recordReportDefinitions(definitions: string, previous: RecordedDefinitions | null): Promise<void> {
+    const reportedAt = Math.max(Date.now(), (previous?.reportedAtMs ?? 0) + 1);
+    await this.sql.insert('report_definitions', [{ reported_at: reportedAt, definitions }]);
+  }
 
-  // ---- abandoned calls (abandon-queries.ts) ----------------------------------------
+  // ---- ReconcileQueries (reconcile.ts) ------------------------------------------
 
-  /** The call-level queries behind `cdrflow abandoned`. */
-  abandons(): AbandonQueries {
-    return new AbandonQueries(<T>(query: string, params?: Record<string, unknown>) => this.select<T>(query, params));
+  committedCut(): Promise<CommittedCut> {
+    return this.reconcileQueries.committedCut();
+  }
+
+  committedCalls(range: RangeQuery, cut: CommittedCut): Promise<StoredCall[]> {
+    return this.reconcileQueries.committedCalls(range, cut);
+  }
+
+  storedIntervals(range: RangeQuery, cut: CommittedCut): Promise<IntervalDelta[]> {
+    return this.reconcileQueries.storedIntervals(range, cut);
+  }
+
+  writeRestatement(deltas: readonly IntervalDelta[]): Promise<number | null> {
+    return this.reconcileQueries.writeRestatement(deltas);
+  }
+
+  // ---- AbandonQueries (abandon-queries.ts) -----------------------------------------
+
+  abandonedCalls(range: RangeQuery): Promise<AbandonedCall[]> {
+    return this.abandonQueries.abandonedCalls(range);
+  }
+
+  answeredCallsOf(callerKeys: readonly string[], range: RangeQuery): Promise<AnsweredCallOfCaller[]> {
+    return this.abandonQueries.answeredCallsOf(callerKeys, range);
   }
 
   // ---- analyst views (kpi-views.ts) ------------------------------------------------
 
   /** The settings-dependent analyst views (docs/analysts.md), and SQL run against them. */
   analyst(): AnalystViews {
-    return new AnalystViews(this.client);
-  }
-
-  // ---- plumbing ---------------------------------------------------------------
-
-  private async select<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-    try {
-      const result = await this.client.query({ query, query_params: params, format: 'JSONEachRow' });
-      return await result.json<T>();
-    } catch (e: unknown) {
-      throw new StoreError('query_failed', `query failed: ${(e as Error).message}`, true, { query }, { cause: e });
-    }
-  }
-
-  private async run(query: string, params: Record<string, unknown>): Promise<void> {
-    try {
-      await this.client.command({ query, query_params: params });
-    } catch (e: unknown) {
-      throw new StoreError('write_failed', `statement failed: ${(e as Error).message}`, true, { query }, { cause: e });
-    }
-  }
-
-  /**
-   * Rows go as JSONCompactEachRow (values only, the column list once): 30 %
-   * less per call row than JSONEachRow objects on chDB (BENCHMARKS.md). Every
-   * row of one insert comes from one row builder (rows.ts), so all share the
-   * first row's key order; a row with another number of columns throws.
-   */
-  private async insert(table: string, values: readonly Record<string, unknown>[]): Promise<void> {
-    const first = values[0];
-    if (first === undefined) return;
-    const columns = Object.keys(first) as [string, ...string[]];
-    const rows = values.map((row) => {
-      const cells = Object.values(row);
-      if (cells.length !== columns.length)
-        throw new TypeError(`a ${table} row has other columns than ${columns.join(', ')}`);
-      return cells;
-    });
-    try {
-      await this.client.insert({ table, columns, values: rows, format: 'JSONCompactEachRow' });
-    } catch (e: unknown) {
-      throw new StoreError(
-        'write_failed',
-        `insert of ${values.length} rows into ${table} failed: ${(e as Error).message}`,
-        true,
-        { table, rows: values.length },
-        { cause: e },
-      );
-    }
+    return new ClickHouseAnalystViews(this.client);
   }
 }
 
