@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { kpiDefinition, targetFor, type KpiSettings } from '@cdrflow/kpi';
+import { METRICS, type NetCounterDefinition } from './metric-names';
 
 export interface AlertRuleOptions {
   /** Range of the rates the averages are taken over, e.g. `15m`. */
@@ -49,14 +50,14 @@ export function callHandlingRules(
   const faceTarget = threshold('CSU12', settings);
   // Each counter has a `…_retracted` twin counting corrections that took
   // contacts back (decisions §18); the net figure is the difference.
-  const net = (metric: string, retracted: string, selector: string, by: string) =>
-    `(sum${by}(rate(${metric}${selector}[${w}])) - sum${by}(rate(${retracted}${selector}[${w}])))`;
+  const net = (metric: NetCounterDefinition, selector: string, by: string) =>
+    `(sum${by}(rate(${metric.name}${selector}[${w}])) - sum${by}(rate(${metric.retracted.name}${selector}[${w}])))`;
   const avgWait = (channel: string, by: string) =>
-    `${net('cdrflow_calls_wait_seconds_sum', 'cdrflow_calls_wait_seconds_retracted_sum', `{channel="${channel}"}`, by)}\n` +
-    `  / ${net('cdrflow_calls_wait_seconds_count', 'cdrflow_calls_wait_seconds_retracted_count', `{channel="${channel}"}`, by)}`;
+    `${net(METRICS.callsWaitSecondsSum, `{channel="${channel}"}`, by)}\n` +
+    `  / ${net(METRICS.callsWaitSecondsCount, `{channel="${channel}"}`, by)}`;
   const abandonRate = (by: string) =>
-    `${net('cdrflow_calls_abandoned_total', 'cdrflow_calls_abandoned_retracted_total', '{channel="phone"}', by)}\n` +
-    `  / ${net('cdrflow_calls_offered_total', 'cdrflow_calls_offered_retracted_total', '{channel="phone"}', by)}`;
+    `${net(METRICS.callsAbandoned, '{channel="phone"}', by)}\n` +
+    `  / ${net(METRICS.callsOffered, '{channel="phone"}', by)}`;
   const byQueue = ' by (queue, service) ';
   const rule = (
     alert: string,

@@ -6,6 +6,7 @@ import { LabelBounder } from '@cdrflow/telemetry';
 import type { ReadinessCheck } from '@cdrflow/telemetry';
 import { ScrapeGate, type GatedCounter } from '@cdrflow/telemetry';
 import { PROBE_TIMEOUT_MS, probe, withTimeout } from '@cdrflow/telemetry';
+import { METRICS, type NetCounterDefinition } from '@cdrflow/ops/metric-names';
 
 /** The business figures exported per queue, service and channel. */
 export const CALL_FIGURES = [
@@ -77,38 +78,14 @@ export function callIncrements(
 
 type Label = keyof CallLabels;
 
-/** Prometheus names: the counter for increases and its `…_retracted` twin for decreases. */
-const FIGURE_NAMES: Record<CallFigure, { name: string; retracted: string; help: string }> = {
-  offered: {
-    name: 'cdrflow_calls_offered_total',
-    retracted: 'cdrflow_calls_offered_retracted_total',
-    help: 'Inbound contacts queued',
-  },
-  answered: {
-    name: 'cdrflow_calls_answered_total',
-    retracted: 'cdrflow_calls_answered_retracted_total',
-    help: 'Inbound contacts answered',
-  },
-  abandoned: {
-    name: 'cdrflow_calls_abandoned_total',
-    retracted: 'cdrflow_calls_abandoned_retracted_total',
-    help: 'Inbound contacts whose caller hung up while queued (outcome abandoned)',
-  },
-  waitSeconds: {
-    name: 'cdrflow_calls_wait_seconds_sum',
-    retracted: 'cdrflow_calls_wait_seconds_retracted_sum',
-    help: 'Total queue wait of answered inbound contacts, in seconds',
-  },
-  waitCount: {
-    name: 'cdrflow_calls_wait_seconds_count',
-    retracted: 'cdrflow_calls_wait_seconds_retracted_count',
-    help: 'Answered inbound contacts in cdrflow_calls_wait_seconds_sum',
-  },
-  answeredWithinServiceLevel: {
-    name: 'cdrflow_calls_answered_within_service_level_total',
-    retracted: 'cdrflow_calls_answered_within_service_level_retracted_total',
-    help: 'Inbound contacts answered within kpi.serviceLevelSeconds',
-  },
+/** Each figure's metrics: the counter for increases and its `…_retracted` twin for decreases. */
+const FIGURE_METRICS: Record<CallFigure, NetCounterDefinition & { labels: readonly Label[] }> = {
+  offered: METRICS.callsOffered,
+  answered: METRICS.callsAnswered,
+  abandoned: METRICS.callsAbandoned,
+  waitSeconds: METRICS.callsWaitSecondsSum,
+  waitCount: METRICS.callsWaitSecondsCount,
+  answeredWithinServiceLevel: METRICS.callsAnsweredWithinServiceLevel,
 };
 
 /** Messages published to one partition this member owns and not yet written to ClickHouse. */
@@ -157,49 +134,41 @@ export class AggregatorMetrics implements AggregatorListener {
     this.bound = { queue: new LabelBounder(options.maxQueueLabels), service: new LabelBounder(options.maxQueueLabels) };
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
-    this.statsCounter('cdrflow_aggregator_records_received_total', 'Records consumed from Kafka.', (s) => s.received);
-    this.statsCounter(
-      'cdrflow_aggregator_dedupe_hits_total',
-      'Record versions not newer than one already held or stored (redelivery, re-drops, overlaps).',
-      (s) => s.dedupeHits,
-    );
-    this.statsCounter(
-      'cdrflow_aggregator_undecodable_total',
-      'Records no schema accepts (logged with offset and row in their envelope, then skipped).',
-      (s) => s.undecodable,
-    );
+    this.statsCounter(METRICS.aggregatorRecordsReceived, (s) => s.received);
+    this.statsCounter(METRICS.aggregatorDedupeHits, (s) => s.dedupeHits);
+    this.statsCounter(METRICS.aggregatorUndecodable, (s) => s.undecodable);
     this.flushes = new Counter({
-      name: 'cdrflow_aggregator_flushes_total',
-      help: 'Flushes written to ClickHouse with their offsets.',
+      name: METRICS.aggregatorFlushes.name,
+      help: METRICS.aggregatorFlushes.help,
       registers,
     });
     this.flushDuration = new Histogram({
-      name: 'cdrflow_aggregator_flush_duration_seconds',
-      help: 'Time to write one flush (lookups, rows and offsets).',
-      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      name: METRICS.aggregatorFlushDuration.name,
+      help: METRICS.aggregatorFlushDuration.help,
+      buckets: [...METRICS.aggregatorFlushDuration.buckets],
       registers,
     });
     this.rowsPerFlush = new Histogram({
-      name: 'cdrflow_aggregator_rows_per_flush',
-      help: 'Rows (calls, surveys, rejects) written per flush.',
-      buckets: [1, 10, 100, 1_000, 10_000, 50_000, 100_000],
+      name: METRICS.aggregatorRowsPerFlush.name,
+      help: METRICS.aggregatorRowsPerFlush.help,
+      buckets: [...METRICS.aggregatorRowsPerFlush.buckets],
       registers,
     });
     this.writeErrors = new Counter({
-      name: 'cdrflow_aggregator_clickhouse_write_errors_total',
-      help: 'Failed flushes; their records are held and written again.',
+      name: METRICS.aggregatorClickhouseWriteErrors.name,
+      help: METRICS.aggregatorClickhouseWriteErrors.help,
       registers,
     });
     this.newestArrival = new Gauge({
-      name: 'cdrflow_aggregator_newest_call_arrival_timestamp_seconds',
-      help: 'Arrival time of the newest call written (Unix seconds); time() minus this is freshness.',
+      name: METRICS.aggregatorNewestCallArrival.name,
+      help: METRICS.aggregatorNewestCallArrival.help,
       registers,
     });
     const lagOf = () => this.lag();
     new Gauge({
-      name: 'cdrflow_aggregator_consumer_lag_messages',
-      help: 'Messages published to a partition this member owns and not yet written to ClickHouse (absent while Kafka does not answer).',
-      labelNames: ['topic', 'partition'],
+      name: METRICS.aggregatorConsumerLag.name,
+      help: METRICS.aggregatorConsumerLag.help,
+      labelNames: METRICS.aggregatorConsumerLag.labels,
       registers,
       async collect() {
         this.reset();
@@ -207,16 +176,12 @@ export class AggregatorMetrics implements AggregatorListener {
           this.set({ topic, partition: String(partition) }, messages);
       },
     });
-    const labelNames: Label[] = ['queue', 'service', 'channel'];
     const pair = (figure: CallFigure) => {
-      const { name, retracted, help } = FIGURE_NAMES[figure];
+      const metric = FIGURE_METRICS[figure];
+      const labelNames = metric.labels;
       return {
-        up: this.gate.counter({ name, help: `${help}, from new record versions.`, labelNames }),
-        down: this.gate.counter({
-          name: retracted,
-          help: `${help}, taken back by corrections (subtract from ${name}).`,
-          labelNames,
-        }),
+        up: this.gate.counter({ name: metric.name, help: metric.help, labelNames }),
+        down: this.gate.counter({ name: metric.retracted.name, help: metric.retracted.help, labelNames }),
       };
     };
     this.figures = {
@@ -320,7 +285,10 @@ export class AggregatorMetrics implements AggregatorListener {
   }
 
   /** A counter that follows one of the aggregator's own counts, read at scrape time. */
-  private statsCounter(name: string, help: string, read: (stats: AggregatorStats) => number): void {
+  private statsCounter(
+    { name, help }: { type: 'counter'; name: string; help: string; labels: readonly [] },
+    read: (stats: AggregatorStats) => number,
+  ): void {
     let seen = 0;
     const current = () => (this.live === undefined ? 0 : read(this.live.stats));
     new Counter({

@@ -4,6 +4,7 @@ import type { PublishedCounts } from './outbox';
 import type { ReadinessCheck } from '@cdrflow/telemetry';
 import { ScrapeGate, type GatedCounter } from '@cdrflow/telemetry';
 import { probe } from '@cdrflow/telemetry';
+import { METRICS } from '@cdrflow/ops/metric-names';
 
 /**
  * The collector's Prometheus metrics, fed through its listener interface.
@@ -24,26 +25,12 @@ export class CollectorMetrics implements CollectorListener {
   /** `pingKafka` asks the broker something cheap; readiness runs it on every probe. */
   constructor(private readonly pingKafka: () => Promise<unknown>) {
     collectDefaultMetrics({ register: this.registry });
-    this.files = this.gate.counter({
-      name: 'cdrflow_collector_files_total',
-      help: 'Export files handled, by outcome (failed files stay in the inbox and are retried).',
-      labelNames: ['source', 'status'],
-    });
-    this.records = this.gate.counter({
-      name: 'cdrflow_collector_records_published_total',
-      help: 'Records acknowledged by Kafka, by kind (call, survey, agent_time, reject).',
-      labelNames: ['source', 'kind'],
-    });
-    this.rejected = this.gate.counter({
-      name: 'cdrflow_collector_rows_rejected_total',
-      help: 'Rows quarantined, by reject reason (docs/rejects.md).',
-      labelNames: ['source', 'reason'],
-    });
-    this.bytes = this.gate.counter({
-      name: 'cdrflow_collector_bytes_read_total',
-      help: 'Bytes of export files and followed queue_logs parsed, including failed attempts.',
-      labelNames: ['source'],
-    });
+    const counter = <L extends string>(metric: { type: 'counter'; name: string; help: string; labels: readonly L[] }) =>
+      this.gate.counter({ name: metric.name, help: metric.help, labelNames: metric.labels });
+    this.files = counter(METRICS.collectorFiles);
+    this.records = counter(METRICS.collectorRecordsPublished);
+    this.rejected = counter(METRICS.collectorRowsRejected);
+    this.bytes = counter(METRICS.collectorBytesRead);
   }
 
   get contentType(): string {
