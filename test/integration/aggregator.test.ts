@@ -3,25 +3,25 @@ import { pino } from 'pino';
 import { Aggregator } from '@cdrflow/aggregator';
 import { EmbeddedBus, TOPICS, consumedTopics, topicSpecs } from '@cdrflow/bus';
 import { encodeRecord, type CallRecord } from '@cdrflow/schema';
-import { CdrStore, StoreError } from '@cdrflow/store';
+import { ClickHouseStore, StoreError } from '@cdrflow/store';
 import { call } from '../support/records';
 import { tempDir } from '../support/temp-dir';
 
 // One chDB folder for this file (one per process); each test uses its own
 // source name so their figures never mix.
-let store: CdrStore;
+let store: ClickHouseStore;
 const log = pino({ level: 'silent' });
 const range = { fromMs: Date.UTC(2020, 0, 1), toMs: Date.UTC(2021, 0, 1) };
 
 beforeAll(async () => {
-  store = await CdrStore.open({ target: { kind: 'embedded', path: tempDir('agg-chdb') } });
+  store = await ClickHouseStore.open({ target: { kind: 'embedded', path: tempDir('agg-chdb') } });
 });
 afterAll(async () => {
   await store.close();
 });
 
 async function newBus(): Promise<EmbeddedBus> {
-  const bus = new EmbeddedBus(tempDir('agg-bus'), 3);
+  const bus = new EmbeddedBus({ dir: tempDir('agg-bus'), maxBatchMessages: 3 });
   await bus.ensureTopics(topicSpecs(2));
   return bus;
 }
@@ -34,12 +34,12 @@ async function publish(bus: EmbeddedBus, calls: CallRecord[]): Promise<void> {
 }
 
 function aggregator(bus: EmbeddedBus, group: string, flushMaxRecords = 1000, logger = log): Aggregator {
-  return new Aggregator(
+  return new Aggregator({
     store,
-    bus.consumer({ groupId: group, topics: consumedTopics() }),
-    { groupId: group, flushMaxRecords, flushIntervalMs: 60_000, maxRetryDelayMs: 20 },
-    logger,
-  );
+    consumer: bus.consumer({ groupId: group, topics: consumedTopics() }),
+    settings: { groupId: group, flushMaxRecords, flushIntervalMs: 60_000, maxRetryDelayMs: 20 },
+    log: logger,
+  });
 }
 
 async function totalsFor(source: string) {

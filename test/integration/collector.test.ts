@@ -7,7 +7,7 @@ import { EmbeddedBus, consumedTopics, topicSpecs, type BusProducer } from '@cdrf
 import { loadConfig } from '@cdrflow/config';
 import { sourceReader } from '@cdrflow/collector';
 import { Collector, CollectorState, callerPseudonymiser } from '@cdrflow/collector';
-import { CdrStore } from '@cdrflow/store';
+import { ClickHouseStore } from '@cdrflow/store';
 import { tempDir } from '../support/temp-dir';
 
 // One chDB, bus and aggregator for the file (one chDB folder per process);
@@ -16,20 +16,20 @@ const root = tempDir('collector');
 const log = pino({ level: 'silent' });
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'queue_log');
 const everything = { fromMs: Date.UTC(2020, 0, 1), toMs: Date.UTC(2030, 0, 1) };
-let store: CdrStore;
+let store: ClickHouseStore;
 let bus: EmbeddedBus;
 let aggregator: Aggregator;
 
 beforeAll(async () => {
-  store = await CdrStore.open({ target: { kind: 'embedded', path: join(root, 'chdb') } });
-  bus = new EmbeddedBus(join(root, 'bus'));
+  store = await ClickHouseStore.open({ target: { kind: 'embedded', path: join(root, 'chdb') } });
+  bus = new EmbeddedBus({ dir: join(root, 'bus') });
   await bus.ensureTopics(topicSpecs(3));
-  aggregator = new Aggregator(
+  aggregator = new Aggregator({
     store,
-    bus.consumer({ groupId: 'g', topics: consumedTopics() }),
-    { groupId: 'g', flushMaxRecords: 10_000, flushIntervalMs: 60_000 },
+    consumer: bus.consumer({ groupId: 'g', topics: consumedTopics() }),
+    settings: { groupId: 'g', flushMaxRecords: 10_000, flushIntervalMs: 60_000 },
     log,
-  );
+  });
   await aggregator.start();
 });
 afterAll(async () => {
@@ -47,13 +47,14 @@ function collector(source: string, producer: BusProducer = bus.producer()): Coll
     inline: { sources: [{ name: source, format: 'queue_log' }] },
   });
   const reader = sourceReader(config.sources[0]!, callerPseudonymiser(config.callerKey!));
-  return new Collector(
+  return new Collector({
     producer,
-    new Map([[source, reader]]),
-    new CollectorState(join(root, `${source}-state.json`)),
-    { chunkBytes: 64, publishBatchRecords: 3 },
+    readers: new Map([[source, reader]]),
+    state: new CollectorState(join(root, `${source}-state.json`)),
+    chunkBytes: 64,
+    publishBatchRecords: 3,
     log,
-  );
+  });
 }
 
 async function figures(source: string) {

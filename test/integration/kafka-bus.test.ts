@@ -37,10 +37,10 @@ const buses: KafkaBus[] = [];
 const consumers: BusConsumer[] = [];
 
 function newBus(): KafkaBus {
-  const bus = new KafkaBus(
-    { brokers: brokers(), clientId: 'cdrflow-test', heartbeatIntervalMs: 500, sessionTimeoutMs: 10_000 },
-    collectingLogger(),
-  );
+  const bus = new KafkaBus({
+    config: { brokers: brokers(), clientId: 'cdrflow-test', heartbeatIntervalMs: 500, sessionTimeoutMs: 10_000 },
+    log: collectingLogger(),
+  });
   buses.push(bus);
   return bus;
 }
@@ -377,12 +377,15 @@ describe('KafkaBus on a real broker', () => {
   });
 
   it('rejects unknown or inconsistent settings', () => {
-    expect(() => new KafkaBus({ brokers: ['127.0.0.1:1'], compresion: 'gzip' } as never)).toThrow(/compresion/);
-    expect(() => new KafkaBus({ brokers: ['127.0.0.1:1'], compression: 'lz4' } as never)).toThrow();
+    expect(() => new KafkaBus({ config: { brokers: ['127.0.0.1:1'], compresion: 'gzip' } as never })).toThrow(
+      /compresion/,
+    );
+    expect(() => new KafkaBus({ config: { brokers: ['127.0.0.1:1'], compression: 'lz4' } as never })).toThrow();
     expect(
-      () => new KafkaBus({ brokers: ['127.0.0.1:1'], heartbeatIntervalMs: 30_000, sessionTimeoutMs: 10_000 }),
+      () =>
+        new KafkaBus({ config: { brokers: ['127.0.0.1:1'], heartbeatIntervalMs: 30_000, sessionTimeoutMs: 10_000 } }),
     ).toThrow(/heartbeatIntervalMs/);
-    expect(new KafkaBus({ brokers: ['127.0.0.1:1'] }).config).toMatchObject({
+    expect(new KafkaBus({ config: { brokers: ['127.0.0.1:1'] } }).config).toMatchObject({
       compression: 'none',
       clientId: 'cdrflow',
     });

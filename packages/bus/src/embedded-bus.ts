@@ -93,6 +93,13 @@ class PartitionLog {
   }
 }
 
+export interface EmbeddedBusOptions {
+  /** Folder of the partition logs, one subfolder per topic; created if missing. */
+  dir: string;
+  /** Messages handed to a consumer in one batch at most. @default 5000 */
+  maxBatchMessages?: number | undefined;
+}
+
 /**
  * The in-process bus of the embedded default: one append-only log file per
  * topic partition (`<dir>/<topic>/<partition>.jsonl`, one message a line,
@@ -108,11 +115,13 @@ export class EmbeddedBus implements Bus {
   private readonly topics = new Map<string, PartitionLog[]>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(
-    private readonly dir: string,
-    private readonly maxBatchMessages = 5_000,
-  ) {
-    mkdirSync(dir, { recursive: true });
+  private readonly dir: string;
+  private readonly maxBatchMessages: number;
+
+  constructor(options: EmbeddedBusOptions) {
+    this.dir = options.dir;
+    this.maxBatchMessages = options.maxBatchMessages ?? 5_000;
+    mkdirSync(this.dir, { recursive: true });
   }
 
   ensureTopics(specs: readonly TopicSpec[]): Promise<void> {

@@ -53,6 +53,13 @@ export const cdrflowPartitioner: ICustomPartitioner =
     return partitionFor(typeof key === 'string' ? key : key.toString('utf8'), partitionMetadata.length);
   };
 
+export interface KafkaBusOptions {
+  /** Brokers, client id, security and timeouts; checked by `parseKafkaBusConfig`. */
+  config: KafkaBusConfigInput;
+  /** Where the bus and kafkajs log; default JSON lines on stderr. */
+  log?: BusLogger | undefined;
+}
+
 /**
  * The Bus on Apache Kafka through kafkajs 2.2.4. Producers are idempotent
  * and wait for all in-sync replicas; consumers never let Kafka choose where
@@ -70,7 +77,8 @@ export class KafkaBus implements Bus {
   private admin: Promise<Admin> | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(config: KafkaBusConfigInput, log?: BusLogger) {
+  constructor(options: KafkaBusOptions) {
+    const { config, log } = options;
     this.config = parseKafkaBusConfig(config);
     this.log = log ?? stderrLogger;
     const kafkaConfig: KafkaConfig = {

@@ -21,7 +21,7 @@ function collect(bus: EmbeddedBus, starts = new Map<string, number>()) {
 
 describe('EmbeddedBus', () => {
   it('delivers every message once, in partition order, keyed like Kafka', async () => {
-    const bus = new EmbeddedBus(mkdtempSync(join(tmpdir(), 'bus-')), 2);
+    const bus = new EmbeddedBus({ dir: mkdtempSync(join(tmpdir(), 'bus-')), maxBatchMessages: 2 });
     await bus.ensureTopics([{ name: topic, partitions: 3 }]);
     const messages = Array.from({ length: 10 }, (_, i) => ({ key: `k${i % 4}`, value: `v${i}` }));
     await bus.producer().send(topic, messages);
@@ -40,7 +40,7 @@ describe('EmbeddedBus', () => {
 
   it('survives a reopen and resumes from the offsets the consumer supplies', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bus-'));
-    const first = new EmbeddedBus(dir);
+    const first = new EmbeddedBus({ dir });
     await first.ensureTopics([{ name: topic, partitions: 1 }]);
     await first.producer().send(topic, [
       { key: 'a', value: '1' },
@@ -51,7 +51,7 @@ describe('EmbeddedBus', () => {
     // A crash mid-write leaves a torn last line; it was never acknowledged.
     appendFileSync(join(dir, topic, '0.jsonl'), '["a","4');
 
-    const second = new EmbeddedBus(dir);
+    const second = new EmbeddedBus({ dir });
     await second.ensureTopics([{ name: topic, partitions: 1 }]);
     // The torn line is cut off, so the next append is whole and takes offset 3.
     await second.producer().send(topic, [{ key: 'a', value: 'after\nrestart' }]);
@@ -67,7 +67,7 @@ describe('EmbeddedBus', () => {
   });
 
   it('stops at a failing batch and reports it instead of skipping it', async () => {
-    const bus = new EmbeddedBus(mkdtempSync(join(tmpdir(), 'bus-')));
+    const bus = new EmbeddedBus({ dir: mkdtempSync(join(tmpdir(), 'bus-')) });
     await bus.ensureTopics([{ name: topic, partitions: 1 }]);
     await bus.producer().send(topic, [{ key: 'a', value: '1' }]);
     const consumer = bus.consumer({ groupId: 'g', topics: [topic] });
@@ -81,10 +81,10 @@ describe('EmbeddedBus', () => {
 
   it('refuses a partition count that differs from the logs on disk', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bus-'));
-    const bus = new EmbeddedBus(dir);
+    const bus = new EmbeddedBus({ dir });
     await bus.ensureTopics([{ name: topic, partitions: 2 }]);
     await bus.close();
-    const again = new EmbeddedBus(dir);
+    const again = new EmbeddedBus({ dir });
     await expect(again.ensureTopics([{ name: topic, partitions: 1 }])).rejects.toThrow(/more partition logs/);
   });
 });

@@ -4,11 +4,11 @@ import { composeAggregator, type Aggregator } from '@cdrflow/aggregator';
 import { EmbeddedBus, topicNames, topicSpecs } from '@cdrflow/bus';
 import { composeCollector, type Collector, type ProgressListener } from '@cdrflow/collector';
 import { storeOptions, type Config } from '@cdrflow/config';
-import { CdrStore } from '@cdrflow/store';
+import { ClickHouseStore } from '@cdrflow/store';
 
 /** Opens and migrates the store; the analyst KPI views are (re)written for this site's calendar and KPI settings. */
-export function openStore(config: Config): Promise<CdrStore> {
-  return CdrStore.open(storeOptions(config));
+export function openStore(config: Config): Promise<ClickHouseStore> {
+  return ClickHouseStore.open(storeOptions(config));
 }
 
 /**
@@ -18,7 +18,7 @@ export function openStore(config: Config): Promise<CdrStore> {
  */
 export class EmbeddedPipeline {
   private constructor(
-    readonly store: CdrStore,
+    readonly store: ClickHouseStore,
     readonly bus: EmbeddedBus,
     readonly collector: Collector,
     readonly aggregator: Aggregator,
@@ -26,7 +26,7 @@ export class EmbeddedPipeline {
 
   static async open(config: Config, log: Logger, onProgress?: ProgressListener): Promise<EmbeddedPipeline> {
     const store = await openStore(config);
-    const bus = new EmbeddedBus(join(config.dataDir, 'bus'));
+    const bus = new EmbeddedBus({ dir: join(config.dataDir, 'bus') });
     await bus.ensureTopics(topicSpecs(config.bus.partitions, topicNames(config.bus.topicNamespace)));
     const { collector } = composeCollector({
       config,

@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { ProgressListener } from '@cdrflow/collector';
 import type { GroupBy } from '@cdrflow/store';
 import type { QuarterAverage } from '@cdrflow/kpi';
 import { ConfigError } from '@cdrflow/config';
 import { definitionChangeNotice } from '@cdrflow/report';
-import { loadConfig, type Config, type SourceConfig } from '@cdrflow/config';
+import { loadConfig, loadConfigFromFlags, type Config, type SourceConfig } from '@cdrflow/config';
 import { collectPlanned, type PlannedFile } from '@cdrflow/collector';
 import { progressBar } from './progress';
 import { buildReport, resolvePeriod, type PeriodSelector } from '@cdrflow/report';
@@ -53,13 +51,10 @@ function rejectsCommand(g: GlobalOptions): string {
     .join(' ');
 }
 
-function configFile(explicit: string | undefined): string | null {
-  const file = explicit ?? process.env.CDRFLOW_CONFIG;
-  if (file !== undefined && file !== '') return resolve(file);
-  return existsSync('cdrflow.yaml') ? resolve('cdrflow.yaml') : null;
-}
-
-/** The configuration the global options name: --sample, --config (or $CDRFLOW_CONFIG, ./cdrflow.yaml), --data. */
+/**
+ * The configuration the global options name: --sample, else --config (or
+ * $CDRFLOW_CONFIG, ./cdrflow.yaml) and --data as the services read them.
+ */
 export function loadCliConfig(g: GlobalOptions): Config {
   if (g.sample === true) {
     return loadConfig({
@@ -68,7 +63,7 @@ export function loadCliConfig(g: GlobalOptions): Config {
       fallbackCallerKey: SAMPLE_CALLER_KEY,
     });
   }
-  return loadConfig({ file: configFile(g.config), ...(g.data === undefined ? {} : { dataDir: g.data }) });
+  return loadConfigFromFlags(g);
 }
 
 /** The period the options name; none gives the latest quarter. Shared by `report`, `run` and `abandoned`. */

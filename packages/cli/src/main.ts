@@ -17,14 +17,13 @@ import {
 } from './ingest-run';
 import { OUTPUT_FORMATS } from '@cdrflow/report';
 import { openStore } from './embedded-pipeline';
-import { createLogger } from '@cdrflow/telemetry';
+import { LOG_LEVELS, createLogger, reportError } from '@cdrflow/telemetry';
 import { InboxWatcher } from '@cdrflow/collector';
 import { ensureSampleExports } from './sample';
-import { reportError } from './report-error';
 import { callHandlingRules, DEFAULT_ALERT_RULE_OPTIONS } from '@cdrflow/ops';
 import { dashboardJson, grafanaDashboards } from '@cdrflow/ops';
 import { runAggregatorService } from '@cdrflow/aggregator';
-import { runCollectorService } from '@cdrflow/collector';
+import { pollIntervalOption, runCollectorService } from '@cdrflow/collector';
 import { formatRejects } from '@cdrflow/report';
 import { QUARTER_AVERAGES } from '@cdrflow/kpi';
 import { ABANDONED_FORMATS, buildAbandonedView, renderAbandoned, type AbandonedFormat } from '@cdrflow/report';
@@ -41,11 +40,7 @@ const program = new Command()
   .option('-c, --config <file>', 'YAML configuration (default: ./cdrflow.yaml if present, or $CDRFLOW_CONFIG)')
   .option('-d, --data <dir>', 'data folder: chDB, bus logs, collector state (overrides dataDir and $CDRFLOW_DATA_DIR)')
   .option('--sample', 'use the built-in sample (a council contact centre, April 2019 – June 2020) and its data folder')
-  .addOption(
-    new Option('--log-level <level>', 'log detail on stderr')
-      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('warn'),
-  )
+  .addOption(new Option('--log-level <level>', 'log detail on stderr').choices(LOG_LEVELS).default('warn'))
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText(
     'after',
@@ -136,12 +131,12 @@ addReportOptions(
       );
     }
     if (options.watch === true) {
-      const watcher = new InboxWatcher(
-        pipeline.collector,
-        watchedInboxes(config),
-        options.interval * 1000,
-        createLogger(globals().logLevel),
-      );
+      const watcher = new InboxWatcher({
+        collector: pipeline.collector,
+        inboxes: watchedInboxes(config),
+        pollIntervalMs: options.interval * 1000,
+        log: createLogger(globals().logLevel),
+      });
       const stop = () => watcher.stop();
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
@@ -189,7 +184,7 @@ program
   .description(
     'run the collector service: watch every configured inbox, publish to Kafka (KAFKA_BROKERS), archive when acknowledged',
   )
-  .option('--poll-interval <seconds>', 'seconds between inbox scans', positiveInt, 2)
+  .addOption(pollIntervalOption())
   .action(async (options: { pollInterval: number }) => {
     await runCollectorService({ config: load(), log: serviceLogger(), pollIntervalMs: options.pollInterval * 1000 });
   });

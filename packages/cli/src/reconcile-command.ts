@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { periodRange, type Period } from '@cdrflow/kpi';
-import type { CdrStore } from '@cdrflow/store';
+import type { ClickHouseStore } from '@cdrflow/store';
 import type { Config } from '@cdrflow/config';
 import { reconcile, renderReconciliation, renderRestatement, restate, type Reconciliation } from '@cdrflow/report';
 import { openStore } from './embedded-pipeline';
@@ -27,7 +27,7 @@ function rangeCommand(
   name: string,
   description: string,
   load: () => Config,
-  run: (store: CdrStore, period: Period, config: Config, options: RangeOptions) => Promise<Outcome>,
+  run: (store: ClickHouseStore, period: Period, config: Config, options: RangeOptions) => Promise<Outcome>,
 ): Command {
   return new Command(name)
     .description(description)

@@ -21,9 +21,8 @@ export const SAMPLE_CALLER_KEY = 'cdrflow-sample-demo-key-not-secret';
 export async function ensureSampleExports(dataDir: string): Promise<boolean> {
   const marker = join(dataDir, 'sample-generated');
   if (existsSync(marker)) return false;
-  const sample = (await import(join(REPO, 'fixtures', 'sample', 'generate.ts'))) as {
-    generateSample: (outDir: string) => Promise<unknown>;
-  };
+  // A literal path, so the build bundles the generator into the CLI (no TypeScript at run time).
+  const sample = await import('../../../fixtures/sample/generate');
   await sample.generateSample(join(dataDir, 'inbox'));
   writeFileSync(marker, new Date().toISOString());
   return true;

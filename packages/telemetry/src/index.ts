@@ -4,7 +4,8 @@ export type { MetricsServer, Readiness, ReadinessCheck } from './metrics-server'
 export { PROBE_TIMEOUT_MS, probe, withTimeout } from './probe';
 export { ScrapeGate } from './scrape-gate';
 export type { GatedCounter } from './scrape-gate';
-export { createLogger } from './logger';
+export { LOG_LEVELS, createLogger } from './logger';
+export { reportError } from './report-error';
 export { shutdownSignal } from './shutdown-signal';
 export { MetricsPortInUseError, serveMetrics } from './serve-metrics';
 export type { ServedMetrics } from './serve-metrics';

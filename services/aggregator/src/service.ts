@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { KafkaBus, topicNames, topicSpecs, type Bus } from '@cdrflow/bus';
 import { kafkaOf, storeOptions, type Config } from '@cdrflow/config';
-import { CdrStore } from '@cdrflow/store';
+import { ClickHouseStore, type FlushStore } from '@cdrflow/store';
 import { serveMetrics, shutdownSignal, type MetricsServer } from '@cdrflow/telemetry';
 import type { Aggregator } from './aggregator';
 import { AggregatorMetrics, type PartitionLag } from './aggregator-metrics';
@@ -19,8 +19,8 @@ export interface AggregatorServiceOptions {
  */
 export async function runAggregatorService(options: AggregatorServiceOptions): Promise<void> {
   const { config, log } = options;
-  const bus = new KafkaBus(kafkaOf(config, 'aggregator'), log.child({ component: 'kafka' }));
-  const store = await CdrStore.open(storeOptions(config));
+  const bus = new KafkaBus({ config: kafkaOf(config, 'aggregator'), log: log.child({ component: 'kafka' }) });
+  const store = await ClickHouseStore.open(storeOptions(config));
   injectFault(store);
   const metrics = new AggregatorMetrics({
     maxQueueLabels: config.metrics.maxQueueLabels,
@@ -70,7 +70,7 @@ async function partitionLag(bus: Bus, aggregator: Aggregator): Promise<Partition
  * SIGKILL itself after a flush's rows are written and before its offsets
  * are (test/integration/kafka-pipeline.test.ts). Unset, it does nothing.
  */
-function injectFault(store: CdrStore): void {
+function injectFault(store: FlushStore): void {
   if (process.env.CDRFLOW_FAULT !== 'kill-after-rows') return;
   const writeRows = store.writeRows.bind(store);
   store.writeRows = async (parts) => {

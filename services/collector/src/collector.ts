@@ -7,13 +7,14 @@ import type { CollectorState } from './collector-state';
 import { Outbox, type PublishedCounts } from './outbox';
 import type { SourceReader } from './source-reader';
 
-export interface CollectorOptions {
+/** How files are read and their records sent; shared by the Collector and the QueueLogFollower. */
+export interface ReadPublishOptions {
   /** Bytes read from disk at a time. */
   chunkBytes: number;
   /** Records held before they are sent (and awaited) as one batch. */
   publishBatchRecords: number;
   /** Where records go; default the `cdrflow` namespace. */
-  topics?: Topics;
+  topics?: Topics | undefined;
 }
 
 export type FileOutcome =
@@ -63,6 +64,19 @@ export function notify(log: Logger, call: () => void): void {
   }
 }
 
+export interface CollectorOptions extends ReadPublishOptions {
+  /** Where records and rejects are published. */
+  producer: BusProducer;
+  /** One reader per source, by source name. */
+  readers: ReadonlyMap<string, SourceReader>;
+  /** Files finished and each source's session, saved after each file. */
+  state: CollectorState;
+  log: Logger;
+  /** Called after each chunk read (the CLI's progress bar). */
+  onProgress?: ProgressListener | undefined;
+  listener?: CollectorListener | undefined;
+}
+
 /** Names the collector never treats as a finished export: hidden, temporary or partial files. */
 export function isCandidateFile(name: string): boolean {
   return !name.startsWith('.') && !/\.(tmp|part|partial|swp)$/i.test(name) && !name.endsWith('.done');
@@ -75,17 +89,22 @@ export function isCandidateFile(name: string): boolean {
  * dated files, so calls carry over from one file to the next.
  */
 export class Collector {
-  constructor(
-    private readonly producer: BusProducer,
-    private readonly readers: ReadonlyMap<string, SourceReader>,
-    private readonly state: CollectorState,
-    private readonly options: CollectorOptions,
-    private readonly log: Logger,
-    private readonly onProgress?: ProgressListener,
-    private readonly listener?: CollectorListener,
-  ) {
-    for (const reader of readers.values()) {
-      const saved = state.session(reader.name);
+  private readonly producer: BusProducer;
+  private readonly readers: ReadonlyMap<string, SourceReader>;
+  private readonly state: CollectorState;
+  private readonly log: Logger;
+  private readonly onProgress: ProgressListener | undefined;
+  private readonly listener: CollectorListener | undefined;
+
+  constructor(private readonly options: CollectorOptions) {
+    this.producer = options.producer;
+    this.readers = options.readers;
+    this.state = options.state;
+    this.log = options.log;
+    this.onProgress = options.onProgress;
+    this.listener = options.listener;
+    for (const reader of this.readers.values()) {
+      const saved = this.state.session(reader.name);
       if (saved !== undefined) reader.restore(saved);
     }
   }

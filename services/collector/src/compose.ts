@@ -36,28 +36,28 @@ export function composeCollector(options: ComposeCollectorOptions): ComposedColl
   }
   const pseudonymise = callerPseudonymiser(config.callerKey);
   const state = new CollectorState(join(config.dataDir, 'collector-state.json'));
-  const collectorOptions = { ...config.collector, topics: topicNames(config.bus.topicNamespace) };
-  const collector = new Collector(
+  const readPublish = { ...config.collector, topics: topicNames(config.bus.topicNamespace) };
+  const collector = new Collector({
+    ...readPublish,
     producer,
-    new Map(config.sources.map((s) => [s.name, sourceReader(s, pseudonymise)])),
+    readers: new Map(config.sources.map((s) => [s.name, sourceReader(s, pseudonymise)])),
     state,
-    collectorOptions,
     log,
-    options.onProgress,
+    onProgress: options.onProgress,
     listener,
-  );
+  });
   const followers = config.sources.flatMap((s) =>
     s.format === 'queue_log' && s.follow !== undefined
       ? [
-          new QueueLogFollower(
+          new QueueLogFollower({
+            ...readPublish,
             producer,
-            sourceReader(s, pseudonymise),
+            reader: sourceReader(s, pseudonymise),
             state,
-            s.follow,
-            collectorOptions,
+            follow: s.follow,
             log,
             listener,
-          ),
+          }),
         ]
       : [],
   );

@@ -10,6 +10,15 @@ export interface WatchedInbox {
   completion: CompletionRule;
 }
 
+export interface InboxWatcherOptions {
+  /** Reads and publishes each complete file. */
+  collector: Collector;
+  inboxes: readonly WatchedInbox[];
+  /** Time between the end of one scan and the start of the next. */
+  pollIntervalMs: number;
+  log: Logger;
+}
+
 /**
  * The long-running collector loop: scans every inbox each `pollIntervalMs`,
  * publishes the files that are complete by their source's rule, one at a
@@ -21,14 +30,17 @@ export class InboxWatcher {
   private readonly trackers: Map<string, CompletionTracker>;
   private stopping = false;
   private wake: (() => void) | undefined;
+  private readonly collector: Collector;
+  private readonly inboxes: readonly WatchedInbox[];
+  private readonly pollIntervalMs: number;
+  private readonly log: Logger;
 
-  constructor(
-    private readonly collector: Collector,
-    private readonly inboxes: readonly WatchedInbox[],
-    private readonly pollIntervalMs: number,
-    private readonly log: Logger,
-  ) {
-    this.trackers = new Map(inboxes.map((i) => [i.source, new CompletionTracker(i.completion)]));
+  constructor(options: InboxWatcherOptions) {
+    this.collector = options.collector;
+    this.inboxes = options.inboxes;
+    this.pollIntervalMs = options.pollIntervalMs;
+    this.log = options.log;
+    this.trackers = new Map(this.inboxes.map((i) => [i.source, new CompletionTracker(i.completion)]));
   }
 
   /** Runs until `stop()`; resolves after the file in hand (if any) is finished. */

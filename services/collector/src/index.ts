@@ -25,4 +25,5 @@ export { sourceReader } from './source-readers';
 export { composeCollector } from './compose';
 export type { ComposeCollectorOptions, ComposedCollector } from './compose';
 export { runCollectorService } from './service';
+export { pollIntervalOption } from './args';
 export type { CollectorServiceOptions } from './service';

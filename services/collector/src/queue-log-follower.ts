@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { TOPICS, type BusProducer, type Topics } from '@cdrflow/bus';
+import { TOPICS, type BusProducer } from '@cdrflow/bus';
 import type { FileParser } from '@cdrflow/formats';
 import type { CollectorState } from './collector-state';
-import { NOTHING_PUBLISHED, notify, type CollectorListener } from './collector';
+import { NOTHING_PUBLISHED, notify, type CollectorListener, type ReadPublishOptions } from './collector';
 import { Outbox, type PublishedCounts } from './outbox';
 import type { SourceReader } from './source-reader';
 
@@ -21,19 +21,23 @@ export interface FollowedFile {
   pollIntervalMs: number;
 }
 
-export interface QueueLogFollowerOptions {
-  /** Bytes read from disk at a time. */
-  chunkBytes: number;
-  /** Records held before they are sent (and awaited) as one batch. */
-  publishBatchRecords: number;
-  /** Where records go; default the `cdrflow` namespace. */
-  topics?: Topics;
+export interface QueueLogFollowerOptions extends ReadPublishOptions {
+  /** Where records and rejects are published. */
+  producer: BusProducer;
+  /** The followed source's reader; its session is saved with the position. */
+  reader: SourceReader;
+  /** Where the position is saved (shared with the inbox ledger, written atomically). */
+  state: CollectorState;
+  /** The live file and how often it is polled. */
+  follow: FollowedFile;
+  log: Logger;
+  listener?: CollectorListener | undefined;
   /**
    * Bytes of the live file fed in one poll at most, so catching up on a large
    * file is saved in steps (a crash re-reads one step). The rest of a rotated
    * file is always read in one go. @default 16 MiB
    */
-  maxBytesPerPoll?: number;
+  maxBytesPerPoll?: number | undefined;
 }
 
 /** Where the follower is in one generation of the live file (one inode, between two rotations). */
@@ -132,16 +136,21 @@ export class QueueLogFollower {
   private stopping = false;
   private wake: (() => void) | undefined;
   private waitingLogged = false;
+  private readonly producer: BusProducer;
+  private readonly reader: SourceReader;
+  private readonly state: CollectorState;
+  private readonly follow: FollowedFile;
+  private readonly log: Logger;
+  private readonly listener: CollectorListener | undefined;
 
-  constructor(
-    private readonly producer: BusProducer,
-    private readonly reader: SourceReader,
-    private readonly state: CollectorState,
-    private readonly follow: FollowedFile,
-    private readonly options: QueueLogFollowerOptions,
-    private readonly log: Logger,
-    private readonly listener?: CollectorListener,
-  ) {
+  constructor(private readonly options: QueueLogFollowerOptions) {
+    const { producer, reader, state, follow, log, listener } = options;
+    this.producer = producer;
+    this.reader = reader;
+    this.state = state;
+    this.follow = follow;
+    this.log = log;
+    this.listener = listener;
     this.maxBytesPerPoll = options.maxBytesPerPoll ?? 16 << 20;
     const saved = state.followed(reader.name) as FollowState | undefined;
     if (saved === undefined) {

@@ -22,7 +22,7 @@ export interface CollectorServiceOptions {
  */
 export async function runCollectorService(options: CollectorServiceOptions): Promise<void> {
   const { config, log } = options;
-  const bus = new KafkaBus(kafkaOf(config, 'collector'), log.child({ component: 'kafka' }));
+  const bus = new KafkaBus({ config: kafkaOf(config, 'collector'), log: log.child({ component: 'kafka' }) });
   if (config.callerKey === null) {
     throw new ConfigError('no pseudonymisation key: set CDRFLOW_CALLER_KEY (at least 16 characters)');
   }
@@ -35,7 +35,12 @@ export async function runCollectorService(options: CollectorServiceOptions): Pro
     await bus.ensureTopics(topicSpecs(config.bus.partitions, topics));
     metrics.connected();
     const { collector, followers } = composeCollector({ config, producer: bus.producer(), log, listener: metrics });
-    const watcher = new InboxWatcher(collector, watchedInboxes(config), options.pollIntervalMs, log);
+    const watcher = new InboxWatcher({
+      collector,
+      inboxes: watchedInboxes(config),
+      pollIntervalMs: options.pollIntervalMs,
+      log,
+    });
     void shutdownSignal(log).then(() => {
       watcher.stop();
       for (const follower of followers) follower.stop();

@@ -94,14 +94,16 @@ function setup(): Setup {
     producer,
     // A new follower reads the state file afresh, exactly as after a restart.
     follower: (options = {}) =>
-      new QueueLogFollower(
+      new QueueLogFollower({
         producer,
-        queueLogReader(),
-        new CollectorState(statePath),
-        { path: live, pollIntervalMs: 1000 },
-        { chunkBytes: 16, publishBatchRecords: 2, ...options },
+        reader: queueLogReader(),
+        state: new CollectorState(statePath),
+        follow: { path: live, pollIntervalMs: 1000 },
+        chunkBytes: 16,
+        publishBatchRecords: 2,
+        ...options,
         log,
-      ),
+      }),
   };
 }
 

@@ -156,7 +156,9 @@ async function runCase(
   built: Built,
   topic: string,
 ): Promise<Sample> {
-  const bus = new KafkaBus({ brokers: kafka.brokers, clientId: 'cdrflow-bench', compression: c.compression });
+  const bus = new KafkaBus({
+    config: { brokers: kafka.brokers, clientId: 'cdrflow-bench', compression: c.compression },
+  });
   try {
     await bus.ensureTopics([{ name: topic, partitions: PARTITIONS }]);
     const producer = bus.producer();
