@@ -19,8 +19,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
-          // One real Kafka broker for the whole run (or KAFKA_BROKERS if set); tests get it with inject('kafkaBrokers').
-          globalSetup: ['test/support/global-setup.ts'],
+          // The CLI bundles the tests spawn, built if stale; then one real Kafka broker for the whole
+          // run (or KAFKA_BROKERS if set); tests get it with inject('kafkaBrokers').
+          globalSetup: ['test/support/build-dist.ts', 'test/support/global-setup.ts'],
           pool: 'forks',
           testTimeout: 120_000,
           hookTimeout: 120_000,

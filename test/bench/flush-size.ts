@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { foldWindow, PendingPartition } from '@cdrflow/aggregator';
-import { CdrStore, type PartitionFlush } from '@cdrflow/store';
+import { ClickHouseStore, type PartitionFlush } from '@cdrflow/store';
 import { call } from '../support/records';
 
 const QUEUES = ['housing', 'council-tax', 'benefits'];
@@ -20,7 +20,7 @@ const QUEUES = ['housing', 'council-tax', 'benefits'];
 /** Microseconds per call in each step, for `total` calls written in flushes of `flushSize`. */
 async function flushCosts(flushSize: number, total: number): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'cdrflow-flush-size-'));
-  const store = await CdrStore.open({ target: { kind: 'embedded', path: join(dir, 'db') } });
+  const store = await ClickHouseStore.open({ target: { kind: 'embedded', path: join(dir, 'db') } });
   const ms = { lookup: 0, fold: 0, rows: 0, offsets: 0 };
   const start = Date.UTC(2020, 3, 1, 8);
   try {

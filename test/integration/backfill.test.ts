@@ -12,7 +12,7 @@ import { tempDir } from '../support/temp-dir';
 
 /**
  * `cdrflow backfill` over the seeded sample (15 months, 360 files, 172,684
- * rows), in child processes through the real CLI (packages/cli/src/main.ts), each run
+ * rows), in child processes through the real CLI as built (packages/cli/dist/main.js), each run
  * on its own data folder (chDB: one folder per process):
  *
  * - A: one uninterrupted run;
@@ -49,9 +49,7 @@ function backfill(dataDir: string): Running {
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'packages/cli/src/main.ts',
+      'packages/cli/dist/main.js',
       '--config',
       config,
       '--data',

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { addCall, emptyCallAccumulator } from '@cdrflow/kpi';
 import type { CallRecord } from '@cdrflow/schema';
-import { CdrStore, MIGRATIONS_DIR, loadMigrations, type PartitionFlush } from '@cdrflow/store';
+import { ClickHouseStore, MIGRATIONS_DIR, loadMigrations, type PartitionFlush } from '@cdrflow/store';
 import { startChdbHttpProcess, type ChdbHttpProcess } from '../support/chdb-http';
 import { call } from '../support/records';
 import { tempDir } from '../support/temp-dir';
@@ -12,7 +12,7 @@ import { tempDir } from '../support/temp-dir';
 /**
  * infra/local/chdb-http.ts: the ClickHouse HTTP interface over the real chDB
  * engine, in its own process, driven by the unmodified @clickhouse/client and
- * by cdrflow's CdrStore. This test process holds a second chDB folder (the
+ * by cdrflow's ClickHouseStore. This test process holds a second chDB folder (the
  * embedded store the results are compared with).
  */
 const repo = join(import.meta.dirname, '..', '..');
@@ -198,7 +198,7 @@ describe('the ClickHouse HTTP shim over chDB', () => {
   });
 });
 
-describe('CdrStore over the shim', () => {
+describe('ClickHouseStore over the shim', () => {
   const group = 'g-shim';
   const topic = 'calls.v1';
   const range = { fromMs: Date.UTC(2020, 0, 1), toMs: Date.UTC(2021, 0, 1) };
@@ -235,7 +235,7 @@ describe('CdrStore over the shim', () => {
   }
 
   /** The aggregator's store calls: a committed flush, a flush that crashed before its offsets, the restart's cleanup. */
-  async function scenario(store: CdrStore) {
+  async function scenario(store: ClickHouseStore) {
     const allIds = [...committedCalls, ...crashedCalls].map((c) => c.id).concat('pbx:unknown');
     const committed = flush(0, 100, committedCalls);
     await store.writeRows([committed]);
@@ -252,7 +252,7 @@ describe('CdrStore over the shim', () => {
   }
 
   it('applies every migration, and the exactly-once calls give the figures of embedded chDB', async () => {
-    const server = await CdrStore.open({ target: { kind: 'server', url: shim.url, database: 'default' } });
+    const server = await ClickHouseStore.open({ target: { kind: 'server', url: shim.url, database: 'default' } });
     let overShim: Awaited<ReturnType<typeof scenario>>;
     try {
       const migrations = await client.query({
@@ -267,14 +267,14 @@ describe('CdrStore over the shim', () => {
       await server.close();
     }
     // opening again applies nothing and sees the data
-    const reopened = await CdrStore.open({ target: { kind: 'server', url: shim.url, database: 'default' } });
+    const reopened = await ClickHouseStore.open({ target: { kind: 'server', url: shim.url, database: 'default' } });
     try {
       expect((await reopened.committedOffsets(group, topic)).get(0)).toBe(100);
     } finally {
       await reopened.close();
     }
 
-    const embedded = await CdrStore.open({ target: { kind: 'embedded', path: tempDir('chdb-http-embedded') } });
+    const embedded = await ClickHouseStore.open({ target: { kind: 'embedded', path: tempDir('chdb-http-embedded') } });
     let inProcess: Awaited<ReturnType<typeof scenario>>;
     try {
       inProcess = await scenario(embedded);

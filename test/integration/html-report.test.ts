@@ -24,7 +24,7 @@ const execFileAsync = promisify(execFile);
 async function cdrflow(args: string[]): Promise<string> {
   const { stdout } = await execFileAsync(
     process.execPath,
-    ['--import', 'tsx', 'packages/cli/src/main.ts', '--sample', '--data', dataDir, ...args],
+    ['packages/cli/dist/main.js', '--sample', '--data', dataDir, ...args],
     {
       cwd: repo,
       encoding: 'utf8',

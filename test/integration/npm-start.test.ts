@@ -18,7 +18,7 @@ const env = { ...process.env, CDRFLOW_DATA_DIR: dataDir, CDRFLOW_CALLER_KEY: '' 
 let firstRun = '';
 
 function cdrflow(args: string[]): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
+  return execFileSync(process.execPath, ['packages/cli/dist/main.js', ...args], {
     cwd: repo,
     env,
     encoding: 'utf8',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { topicNames } from '@cdrflow/bus';
 import { WAIT_BUCKET_COUNT, periodRange, resolveKpiSettings } from '@cdrflow/kpi';
 import { encodeRecord } from '@cdrflow/schema';
-import { CdrStore, RESTATEMENTS } from '@cdrflow/store';
+import { ClickHouseStore, RESTATEMENTS } from '@cdrflow/store';
 import { EmbeddedPipeline, reconcileCommands } from '@cdrflow/cli';
 import { loadConfig, type Config } from '@cdrflow/config';
 import { buildReport } from '@cdrflow/report';
@@ -36,7 +36,7 @@ const cli = new FixtureCli(dir, configFile);
 const config: Config = loadConfig({ file: configFile, dataDir: dir, env: {}, fallbackCallerKey: 'reconcile-test-key' });
 const AGGREGATOR = { group: 'cdrflow-aggregator', topic: 'cdrflow.calls.v1' };
 
-let store: CdrStore;
+let store: ClickHouseStore;
 let sql: ClickHouseClient;
 let beforeCorruption: ReportJson;
 
@@ -85,7 +85,7 @@ beforeAll(async () => {
   );
   expect(ingest).toMatchObject({ published: 2, records: 12, rejects: 2 });
   beforeCorruption = await cli.report(DAY, DAY, 'queue');
-  store = await CdrStore.open({ target: { kind: 'embedded', path: join(dir, 'chdb') } });
+  store = await ClickHouseStore.open({ target: { kind: 'embedded', path: join(dir, 'chdb') } });
   sql = await connect({ kind: 'embedded', path: join(dir, 'chdb') });
 });
 
@@ -291,7 +291,7 @@ describe('reconcile and restate', () => {
       expect(after.groups).toEqual(beforeCorruption.groups);
       expect(group(after, 'phone', 'sales')).toMatchObject({ offered: 6, answered: 3, abandoned: 2 }); // README
     } finally {
-      store = await CdrStore.open({ target: { kind: 'embedded', path: join(dir, 'chdb') } });
+      store = await ClickHouseStore.open({ target: { kind: 'embedded', path: join(dir, 'chdb') } });
       sql = await connect({ kind: 'embedded', path: join(dir, 'chdb') });
     }
   });

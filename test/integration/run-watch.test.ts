@@ -32,17 +32,7 @@ describe('cdrflow run --watch', () => {
     );
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'packages/cli/src/main.ts',
-        '--config',
-        join(dir, 'cdrflow.yaml'),
-        'run',
-        '--watch',
-        '--interval',
-        '1',
-      ],
+      ['packages/cli/dist/main.js', '--config', join(dir, 'cdrflow.yaml'), 'run', '--watch', '--interval', '1'],
       { cwd: repo, env: { ...process.env, CDRFLOW_CALLER_KEY: 'watch-test-key-0123456789' } },
     );
     let out = '';

@@ -80,7 +80,7 @@ export function archived(d: Deployment): string[] {
 
 /** Runs a cdrflow command against the deployment and returns its stdout. */
 export function cdrflowOutput(d: Deployment, args: string[]): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
+  return execFileSync(process.execPath, ['packages/cli/dist/main.js', ...args], {
     cwd: repo,
     env: { ...process.env, ...d.env },
     encoding: 'utf8',

@@ -96,7 +96,7 @@ export class FixtureCli {
   async run(args: string[]): Promise<string> {
     const { stdout } = await execFileAsync(
       process.execPath,
-      ['--import', 'tsx', 'packages/cli/src/main.ts', '--data', this.dataDir, '--config', this.configFile, ...args],
+      ['packages/cli/dist/main.js', '--data', this.dataDir, '--config', this.configFile, ...args],
       {
         cwd: repo,
         encoding: 'utf8',

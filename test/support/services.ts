@@ -14,7 +14,7 @@ export interface RunningProcess {
 }
 
 export function startCdrflow(args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['packages/cli/dist/main.js', ...args], {
     cwd: repo,
     env: { ...process.env, ...env },
   });

@@ -146,21 +146,63 @@ describe('monitoring in docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
+  /** The stages, each from its FROM line to the next. */
+  const stages = dockerfile.split(/^(?=FROM )/m).filter((s) => s.startsWith('FROM '));
+  const runStage = stages.at(-1) ?? '';
+  const buildStage = stages.find((s) => /^FROM \S+ AS build$/m.test(s)) ?? '';
 
   it('runs the cdrflow command the README documents, with chDB left out for a server deployment', () => {
     expect(dockerfile).toMatch(/^FROM node:20\.\d+/m);
-    expect(dockerfile).toContain('ENTRYPOINT ["node", "packages/cli/bin/cdrflow.js"]');
-    expect(dockerfile).toContain('npm ci --omit=optional --omit=dev');
+    for (const stage of stages) expect(stage).toMatch(/^FROM node:20\.\d+/);
+    expect(runStage).toContain('npm ci --omit=optional --omit=dev');
     const readme = read('README.md');
     for (const command of ['cdrflow collector', 'cdrflow aggregator', 'cdrflow report']) {
       expect(readme, command).toContain(command);
     }
   });
 
+  it('runs the built JavaScript with node as PID 1: an exec-form ENTRYPOINT, no TypeScript at run time', () => {
+    const entrypoints = runStage.match(/^ENTRYPOINT .*$/gm) ?? [];
+    expect(entrypoints).toHaveLength(1);
+    // Exec form (a JSON array), not shell form: no `sh -c` in between to swallow docker stop's SIGTERM.
+    const argv = JSON.parse(entrypoints[0]!.slice('ENTRYPOINT '.length)) as unknown;
+    expect(argv).toEqual(['node', 'packages/cli/dist/main.js']);
+    // The bundle the build stage makes (scripts/build.js) is what the run stage copies and runs.
+    expect(buildStage).toMatch(/^RUN npm ci [^\n]*&& npm run build$/m);
+    expect(runStage).toMatch(/^COPY --from=build \/opt\/cdrflow\/packages\/cli\/dist \.\/packages\/cli\/dist$/m);
+    for (const service of ['collector', 'aggregator']) {
+      expect(runStage).toContain(`COPY --from=build /opt/cdrflow/services/${service}/dist ./services/${service}/dist`);
+    }
+    expect(runStage).not.toMatch(/\btsx\b|\.ts\b/);
+    expect(runStage).not.toMatch(/^COPY (?!--from=build)[^\n]*\b(packages|services)\b/m);
+    const manifest = JSON.parse(read('package.json')) as {
+      dependencies?: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(Object.keys(manifest.dependencies ?? {})).not.toContain('tsx');
+    expect(Object.keys(manifest.devDependencies)).toEqual(expect.arrayContaining(['tsx', 'esbuild', 'typescript']));
+  });
+
   it('copies what the services need at run time', () => {
     for (const path of ['packages', 'services', 'infra/clickhouse', 'package-lock.json']) {
       expect(dockerfile).toMatch(new RegExp(`COPY [^\\n]*${path.replace('/', '\\/')}`));
     }
+    // Read beside the bundles through import.meta.url: the migrations and the sample's config.
+    expect(runStage).toMatch(/^COPY infra\/clickhouse /m);
+    expect(runStage).toMatch(/^COPY fixtures\/sample\/cdrflow\.yaml /m);
+  });
+
+  it('keeps the bundles out of the build context, so the build stage builds them from source', () => {
+    const ignored = read('.dockerignore').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist']));
+  });
+});
+
+describe('npx cdrflow', () => {
+  it('runs the built CLI in its own process: no TypeScript loader, no child process', () => {
+    const bin = read('packages/cli/bin/cdrflow.js');
+    expect(bin).toMatch(/^import '\.\.\/dist\/main\.js';$/m);
+    expect(bin).not.toMatch(/child_process|spawn|tsx/);
   });
 });
 

@@ -1,12 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry through tsx, so `npx cdrflow` works without a build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(import.meta.url);
-const tsx = join(dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
-const result = spawnSync(process.execPath, [tsx, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+// `npx cdrflow`: the built CLI (npm run build; `npm ci` builds it through `prepare`), in this
+// process, so signals reach cdrflow itself.
+import '../dist/main.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INTERVAL_MS } from './interval';
+import { EARLIEST_RECORD_MS, LATEST_RECORD_MS } from './record-time-bounds';
 
 /**
  * One agent's logged-in and paused time in one 15-minute UTC interval, from
@@ -26,8 +27,8 @@ export const AgentTimeV1 = z
     intervalStart: z
       .number()
       .int()
-      .min(Date.UTC(1990, 0, 1))
-      .max(Date.UTC(2100, 0, 1))
+      .min(EARLIEST_RECORD_MS)
+      .max(LATEST_RECORD_MS)
       .refine((v) => v % INTERVAL_MS === 0, 'must be on a 15-minute UTC boundary'),
     loggedInMs: z.number().int().nonnegative().max(INTERVAL_MS),
     pausedMs: z.number().int().nonnegative().max(INTERVAL_MS),

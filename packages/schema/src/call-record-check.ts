@@ -1,4 +1,5 @@
 import { CallRecordV1, CHANNELS, DIRECTIONS, OUTCOMES, type CallRecord } from './call-record';
+import { EARLIEST_RECORD_MS, LATEST_RECORD_MS } from './record-time-bounds';
 
 /*
  * The aggregator decodes every call it counts, and zod's checks cost more than
@@ -8,8 +9,6 @@ import { CallRecordV1, CHANNELS, DIRECTIONS, OUTCOMES, type CallRecord } from '.
  * same answer), and whatever it refuses goes to zod, which gives the reasons.
  */
 
-const EARLIEST_MS = Date.UTC(1990, 0, 1);
-const LATEST_MS = Date.UTC(2100, 0, 1);
 const ID_PATTERN = /^[^:\s]+:\S+$/;
 const CALL_KEYS: ReadonlySet<string> = new Set(Object.keys(CallRecordV1.shape));
 const CHANNEL_SET: ReadonlySet<unknown> = new Set(CHANNELS);
@@ -17,7 +16,9 @@ const DIRECTION_SET: ReadonlySet<unknown> = new Set(DIRECTIONS);
 const OUTCOME_SET: ReadonlySet<unknown> = new Set(OUTCOMES);
 
 function isEpochMs(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= EARLIEST_MS && value <= LATEST_MS;
+  return (
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= EARLIEST_RECORD_MS && value <= LATEST_RECORD_MS
+  );
 }
 
 function isDurationMs(value: unknown): value is number {

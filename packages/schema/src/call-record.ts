@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { EARLIEST_RECORD_MS, LATEST_RECORD_MS } from './record-time-bounds';
 
 /** Epoch milliseconds, UTC. Bounded so a mis-scaled seconds/ms value fails loudly. */
 const epochMs = z
   .number()
   .int()
-  .min(Date.UTC(1990, 0, 1), 'must be an epoch-millisecond time after 1990')
-  .max(Date.UTC(2100, 0, 1), 'must be an epoch-millisecond time before 2100');
+  .min(EARLIEST_RECORD_MS, 'must be an epoch-millisecond time after 1990')
+  .max(LATEST_RECORD_MS, 'must be an epoch-millisecond time before 2100');
 
 const durationMs = z.number().int().nonnegative();
 

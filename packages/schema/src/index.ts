@@ -26,3 +26,4 @@ export type { KeysAt } from './describe-issue';
 export { isValidCallRecord } from './call-record-check';
 export { ENVELOPE_FORMAT, EnvelopeWriter, decodeMessage } from './envelope';
 export type { DecodedMessage, InvalidRow } from './envelope';
+export { EARLIEST_RECORD_MS, LATEST_RECORD_MS } from './record-time-bounds';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EARLIEST_RECORD_MS, LATEST_RECORD_MS } from './record-time-bounds';
 
 export const SurveyResponseV1 = z
   .object({
@@ -9,11 +10,7 @@ export const SurveyResponseV1 = z
       .regex(/^[^:\s]+:\S+$/, 'must look like <source>:<native id>'),
     version: z.number().int().positive(),
     source: z.string().min(1),
-    at: z
-      .number()
-      .int()
-      .min(Date.UTC(1990, 0, 1))
-      .max(Date.UTC(2100, 0, 1)),
+    at: z.number().int().min(EARLIEST_RECORD_MS).max(LATEST_RECORD_MS),
     callId: z.string().nullable(),
     score: z.number().finite(),
     /** Top of the scale, e.g. 5 for a 1–5 survey. */

@@ -1,6 +1,7 @@
 import { wallClockToUtc } from '@cdrflow/time';
+import { EARLIEST_RECORD_MS, LATEST_RECORD_MS } from '@cdrflow/schema';
 import { splitCsvRecord } from '../csv/split-csv-record';
-import { MAX_TIME_MS, MIN_TIME_MS, type LineFault, type QueueLogEvent } from './queue-log-event';
+import { type LineFault, type QueueLogEvent } from './queue-log-event';
 
 /**
  * Where the columns are in a CSV export of Asterisk's realtime `queue_log`
@@ -179,7 +180,8 @@ export class QueueLogDbRowReader {
     if (minute.later !== minute.earlier && watermarkMs !== null && atMs < watermarkMs - OVERLAP_BACKSTEP_MS) {
       atMs = minute.later + offset;
     }
-    if (atMs < MIN_TIME_MS || atMs >= MAX_TIME_MS) return `time ${JSON.stringify(s)} is not between 1990 and 2100`;
+    if (atMs < EARLIEST_RECORD_MS || atMs >= LATEST_RECORD_MS)
+      return `time ${JSON.stringify(s)} is not between 1990 and 2100`;
     return atMs;
   }
 }

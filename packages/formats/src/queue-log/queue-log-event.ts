@@ -1,3 +1,5 @@
+import { EARLIEST_RECORD_MS, LATEST_RECORD_MS } from '@cdrflow/schema';
+
 /** One queue_log line, split but not yet interpreted. */
 export interface QueueLogEvent {
   /** UTC epoch milliseconds (the file form has whole seconds). */
@@ -21,10 +23,6 @@ export interface LineFault {
 export function isLineFault(v: QueueLogEvent | LineFault): v is LineFault {
   return (v as LineFault).reason !== undefined;
 }
-
-/** Schema bounds for epoch milliseconds (CallRecord v1): a mis-scaled time fails here, at its line. */
-export const MIN_TIME_MS = Date.UTC(1990, 0, 1);
-export const MAX_TIME_MS = Date.UTC(2100, 0, 1);
 
 const NO_DATA: readonly string[] = [];
 
@@ -50,7 +48,7 @@ export function readFileLine(text: string): QueueLogEvent | LineFault {
   }
   if (p1 === 0) return { reason: 'bad_time', detail: 'epoch is empty' };
   const atMs = seconds * 1000;
-  if (atMs < MIN_TIME_MS || atMs >= MAX_TIME_MS) {
+  if (atMs < EARLIEST_RECORD_MS || atMs >= LATEST_RECORD_MS) {
     return { reason: 'bad_time', detail: `epoch ${seconds} is not between 1990 and 2100` };
   }
   const p5 = text.indexOf('|', p4 + 1);

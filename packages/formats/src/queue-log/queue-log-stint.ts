@@ -1,6 +1,5 @@
-import type { CallRecord } from '@cdrflow/schema';
+import { EARLIEST_RECORD_MS, LATEST_RECORD_MS, type CallRecord } from '@cdrflow/schema';
 import type { ExitOutcome } from './queue-log-grammar';
-import { MAX_TIME_MS, MIN_TIME_MS } from './queue-log-event';
 
 /** Where an event was read: provenance for the record. */
 export interface EventPlace {
@@ -123,7 +122,7 @@ export function buildStintRecord(ctx: StintRecordContext, s: QueueLogStintState)
   if (ctx.callid === '' || WHITESPACE.test(ctx.callid)) {
     return { reason: 'invalid_record', detail: `callid ${JSON.stringify(ctx.callid)} cannot make a record id` };
   }
-  if (arrivedAt < MIN_TIME_MS || arrivedAt >= MAX_TIME_MS) {
+  if (arrivedAt < EARLIEST_RECORD_MS || arrivedAt >= LATEST_RECORD_MS) {
     return { reason: 'invalid_record', detail: `arrival ${new Date(arrivedAt).toISOString()} is outside 1990–2100` };
   }
   if (answeredAt !== null && answeredAt < arrivedAt) {
