@@ -129,19 +129,24 @@ const clockOf = (naive: number) => utcToWallClock(naive, 'UTC');
 
 describe('localTimeConverter', () => {
   it('agrees with wallClockToUtc at every minute of days with DST gaps and overlaps', () => {
+    // 160,000 comparisons: collected and asserted once, because one expect() each made the test take seconds.
+    const disagreements: string[] = [];
     for (const zone of ZONES) {
       const convert = localTimeConverter(zone);
       for (const day of AROUND) {
         for (let minute = -24 * 60; minute < 48 * 60; minute += 3) {
           const naive = day + minute * 60_000 + ((minute * 7919) % 60) * 1000;
           for (const d of ['earlier', 'later'] as Disambiguation[]) {
-            expect(convert(naive, d), `${zone} ${new Date(naive).toISOString()} ${d}`).toBe(
-              wallClockToUtc(clockOf(naive), zone, d),
-            );
+            const fast = convert(naive, d);
+            const reference = wallClockToUtc(clockOf(naive), zone, d);
+            if (fast !== reference) {
+              disagreements.push(`${zone} ${new Date(naive).toISOString()} ${d}: ${fast} ≠ ${reference}`);
+            }
           }
         }
       }
     }
+    expect(disagreements.slice(0, 10)).toEqual([]);
   });
 
   it('agrees with wallClockToUtc for random wall times, in any order', () => {
