@@ -12,6 +12,9 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
+          // A timeout catches a hang, not slowness: property tests of 20,000 runs share two cores with
+          // the integration project, and the 5 s default failed them on a loaded machine.
+          testTimeout: 30_000,
         },
       },
       {
