@@ -104,8 +104,8 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
     const client = await connect(target);
     await pingOrThrow(client, target);
     const store = new ClickHouseStore(client, target);
-    await migrate(client, migrationsDir);
-    if (views !== undefined) await store.analyst().create(views);
+    const applied = await migrate(client, migrationsDir);
+    if (views !== undefined) await store.analyst().ensure(views, applied.length > 0);
     return store;
   }
 

@@ -86,6 +86,8 @@ export interface AbandonQueries {
 export interface AnalystViews {
   /** Creates or replaces every view for these settings. */
   create(views: KpiViewSettings): Promise<void>;
+  /** Writes the views only when they do not already hold these settings' SQL (or `force`). */
+  ensure(views: KpiViewSettings, force?: boolean): Promise<void>;
   /** Runs an analyst's SELECT (the examples of docs/analysts.md); rows as objects. */
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
 }
