@@ -24,6 +24,7 @@ import {
   surveyRow,
   surveyStatsRow,
 } from './rows';
+import { RangeBatch, rangeIndexes, spanOf } from './range-batch';
 import { StoreSql } from './sql';
 import { StoreError } from './store-error';
 import type {
@@ -238,42 +239,12 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
   // ---- ReportQueries -----------------------------------------------------------
 
   /** Summed accumulators for a time range, per channel × direction and an optional grouping. */
-  async sumCalls(range: RangeQuery, groupBy?: GroupBy): Promise<GroupedAccumulator[]> {
-    const group = groupBy === undefined ? "''" : groupBy;
-    const rows = await this.sql.select<
-      Pick<CallAccumulator, StoredCallAccumulatorField> & { channel: string; direction: string; grp: string }
-    >(
-      `SELECT channel, direction, ${group} AS grp, ${ACCUMULATOR_SUMS}
-       FROM interval_stats_committed
-       WHERE interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND interval_start < fromUnixTimestamp64Milli({to:Int64})
-       GROUP BY channel, direction, grp ORDER BY channel, direction, grp`,
-      { from: range.fromMs, to: range.toMs },
-    );
-    const maxima = await this.sql.select<{ channel: string; direction: string; grp: string; maxWaitMs: number }>(
-      `SELECT channel, direction, ${group} AS grp, max(wait_ms) AS maxWaitMs
-       FROM calls FINAL
-       WHERE arrived_at >= fromUnixTimestamp64Milli({from:Int64}) AND arrived_at < fromUnixTimestamp64Milli({to:Int64})
-       GROUP BY channel, direction, grp`,
-      { from: range.fromMs, to: range.toMs },
-    );
-    // Longest wait comes from the calls themselves: a maximum cannot be
-    // retracted when a later version of a call lowers its wait.
-    const maxOf = new Map(maxima.map((m) => [`${m.channel}\u0000${m.direction}\u0000${m.grp}`, m.maxWaitMs]));
-    return rows.map(({ channel, direction, grp, ...sums }) => ({
-      channel,
-      direction,
-      group: grp,
-      acc: { ...sums, maxWaitMs: maxOf.get(`${channel}\u0000${direction}\u0000${grp}`) ?? 0 },
-    }));
+  sumCalls(range: RangeQuery, groupBy?: GroupBy): Promise<GroupedAccumulator[]> {
+    return this.callSums.load(groupBy ?? null, range);
   }
 
-  async sumSurveys(range: RangeQuery): Promise<SurveyAccumulator> {
-    const rows = await this.sql.select<SurveyAccumulator>(
-      `SELECT ${SURVEY_SUMS} FROM survey_stats_committed
-       WHERE interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND interval_start < fromUnixTimestamp64Milli({to:Int64})`,
-      { from: range.fromMs, to: range.toMs },
-    );
-    return rows[0] ?? emptySurveyAccumulator();
+  sumSurveys(range: RangeQuery): Promise<SurveyAccumulator> {
+    return this.surveySums.load(null, range);
   }
 
   /**
@@ -281,21 +252,110 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
    * version of each agent interval; null when there is none (no agent events:
    * "No data", never 0).
    */
-  async sumStaffing(range: RangeQuery): Promise<StaffingSums | null> {
+  sumStaffing(range: RangeQuery): Promise<StaffingSums | null> {
+    return this.staffingSums.load(null, range);
+  }
+
+  private readonly callSums = new RangeBatch<GroupBy | null, GroupedAccumulator[]>((groupBy, ranges) =>
+    this.sumCallsOver(ranges, groupBy),
+  );
+  private readonly surveySums = new RangeBatch<null, SurveyAccumulator>((_, ranges) => this.sumSurveysOver(ranges));
+  private readonly staffingSums = new RangeBatch<null, StaffingSums | null>((_, ranges) =>
+    this.sumStaffingOver(ranges),
+  );
+
+  private async sumCallsOver(ranges: readonly RangeQuery[], groupBy: GroupBy | null): Promise<GroupedAccumulator[][]> {
+    const group = groupBy ?? "''";
+    const span = spanOf(ranges);
+    const rows = await this.sql.select<
+      Pick<CallAccumulator, StoredCallAccumulatorField> & { r: number; channel: string; direction: string; grp: string }
+    >(
+      `SELECT r, channel, direction, ${group} AS grp, ${ACCUMULATOR_SUMS}
+       FROM interval_stats_committed
+       ARRAY JOIN ${rangeIndexes('toUnixTimestamp(interval_start) * 1000', ranges)} AS r
+       WHERE interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND interval_start < fromUnixTimestamp64Milli({to:Int64})
+       GROUP BY r, channel, direction, grp ORDER BY r, channel, direction, grp`,
+      { from: span.fromMs, to: span.toMs },
+    );
+    const maxima = await this.sql.select<{
+      r: number;
+      channel: string;
+      direction: string;
+      grp: string;
+      maxWaitMs: number;
+    }>(
+      `SELECT r, channel, direction, ${group} AS grp, max(wait_ms) AS maxWaitMs
+       FROM calls FINAL
+       ARRAY JOIN ${rangeIndexes('toUnixTimestamp64Milli(arrived_at)', ranges)} AS r
+       WHERE arrived_at >= fromUnixTimestamp64Milli({from:Int64}) AND arrived_at < fromUnixTimestamp64Milli({to:Int64})
+       GROUP BY r, channel, direction, grp`,
+      { from: span.fromMs, to: span.toMs },
+    );
+    // Longest wait comes from the calls themselves: a maximum cannot be
+    // retracted when a later version of a call lowers its wait.
+    const maxOf = new Map(
+      maxima.map((m) => [`${m.r}\u0000${m.channel}\u0000${m.direction}\u0000${m.grp}`, m.maxWaitMs]),
+    );
+    const out = ranges.map((): GroupedAccumulator[] => []);
+    for (const { r, channel, direction, grp, ...sums } of rows) {
+      out[r - 1]?.push({
+        channel,
+        direction,
+        group: grp,
+        acc: { ...sums, maxWaitMs: maxOf.get(`${r}\u0000${channel}\u0000${direction}\u0000${grp}`) ?? 0 },
+      });
+    }
+    return out;
+  }
+
+  private async sumSurveysOver(ranges: readonly RangeQuery[]): Promise<SurveyAccumulator[]> {
+    const span = spanOf(ranges);
+    const rows = await this.sql.select<SurveyAccumulator & { r: number }>(
+      `SELECT r, ${SURVEY_SUMS} FROM survey_stats_committed
+       ARRAY JOIN ${rangeIndexes('toUnixTimestamp(interval_start) * 1000', ranges)} AS r
+       WHERE interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND interval_start < fromUnixTimestamp64Milli({to:Int64})
+       GROUP BY r`,
+      { from: span.fromMs, to: span.toMs },
+    );
+    const byRange = new Map(rows.map(({ r, ...sums }) => [r, sums]));
+    return ranges.map((_, i) => byRange.get(i + 1) ?? emptySurveyAccumulator());
+  }
+
+  private async sumStaffingOver(ranges: readonly RangeQuery[]): Promise<(StaffingSums | null)[]> {
+    const span = spanOf(ranges);
     const rows = await this.sql.select<{
+      r: number;
       loggedInMs: number | string;
       pausedMs: number | string;
       agents: number | string;
-      n: number | string;
     }>(
-      `SELECT sum(logged_in_ms) AS loggedInMs, sum(paused_ms) AS pausedMs, uniqExact(source, agent) AS agents, count() AS n
-       FROM agent_time_committed
-       WHERE interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND interval_start < fromUnixTimestamp64Milli({to:Int64})`,
-      { from: range.fromMs, to: range.toMs },
+      // agent_time_committed with the range applied before its newest-version-per-id step rather than
+      // after it, so only the span's intervals are sorted: the same rows, since every version of an agent
+      // interval has that interval's start (it is part of the id).
+      `SELECT r, sum(logged_in_ms) AS loggedInMs, sum(paused_ms) AS pausedMs, uniqExact(source, agent) AS agents
+       FROM (
+         SELECT a.interval_start AS interval_start, a.source AS source, a.agent AS agent,
+                a.logged_in_ms AS logged_in_ms, a.paused_ms AS paused_ms
+         FROM agent_time AS a
+         INNER JOIN committed_offsets AS o
+             ON a.consumer_group = o.consumer_group AND a.src_topic = o.topic AND a.src_partition = o.partition
+         WHERE a.src_offset <= o.next_offset
+           AND a.interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND a.interval_start < fromUnixTimestamp64Milli({to:Int64})
+         ORDER BY a.id, a.version DESC
+         LIMIT 1 BY a.id
+       )
+       ARRAY JOIN ${rangeIndexes('toUnixTimestamp(interval_start) * 1000', ranges)} AS r
+       GROUP BY r`,
+      { from: span.fromMs, to: span.toMs },
     );
-    const row = rows[0];
-    if (row === undefined || Number(row.n) === 0) return null;
-    return { loggedInMs: Number(row.loggedInMs), pausedMs: Number(row.pausedMs), agents: Number(row.agents) };
+    // A range with no agent interval has no row: "No data", never 0.
+    const byRange = new Map(
+      rows.map((row) => [
+        row.r,
+        { loggedInMs: Number(row.loggedInMs), pausedMs: Number(row.pausedMs), agents: Number(row.agents) },
+      ]),
+    );
+    return ranges.map((_, i) => byRange.get(i + 1) ?? null);
   }
 
   /** Arrival time of the latest contact, or null when nothing has been ingested. */
