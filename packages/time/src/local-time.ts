@@ -28,6 +28,8 @@ export interface WallClock {
 }
 
 const HOUR_MS = 3_600_000;
+/** Every zone in the tz database changes its offset on a quarter hour of UTC. */
+const OFFSET_SLOT_MS = 900_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Offsets change at most a few times a year: cache per zone and UTC hour. */
 const offsetCache = new Map<string, Map<number, number>>();
@@ -75,14 +77,17 @@ export function zoneOffsetMs(zone: string, utcMs: number): number {
     perZone = new Map();
     offsetCache.set(zone, perZone);
   }
-  const hourKey = Math.floor(utcMs / HOUR_MS);
-  const cached = perZone.get(hourKey);
+  // Cached per quarter hour of UTC, not per hour: Adelaide, Lord Howe and St John's change their
+  // clocks at half past a UTC hour, and an hourly cache gave the old offset for 30 minutes after.
+  const slot = Math.floor(utcMs / OFFSET_SLOT_MS);
+  const cached = perZone.get(slot);
   if (cached !== undefined) return cached;
-  const parts = formatterFor(zone).formatToParts(new Date(hourKey * HOUR_MS));
+  const slotStartMs = slot * OFFSET_SLOT_MS;
+  const parts = formatterFor(zone).formatToParts(new Date(slotStartMs));
   const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  const offset = asUtc - hourKey * HOUR_MS;
-  perZone.set(hourKey, offset);
+  const offset = asUtc - slotStartMs;
+  perZone.set(slot, offset);
   return offset;
 }
 

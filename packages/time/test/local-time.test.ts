@@ -210,3 +210,26 @@ describe('time zone names', () => {
     });
   });
 });
+
+describe('zones whose clocks change at half past a UTC hour', () => {
+  // Adelaide goes from +09:30 to +10:30 at 02:00 local standard time on 4 October 2020, which is
+  // 16:30 UTC on 3 October (tz database, Australia/Adelaide). A quarter of an hour later the wall
+  // clock reads 03:15, not 02:15 (a time that does not exist that night).
+  it('reads the new offset from the moment of the change (Australia/Adelaide, spring 2020)', () => {
+    expect(zoneOffsetMs('Australia/Adelaide', Date.UTC(2020, 9, 3, 16, 29))).toBe(9.5 * 3_600_000);
+    expect(zoneOffsetMs('Australia/Adelaide', Date.UTC(2020, 9, 3, 16, 30))).toBe(10.5 * 3_600_000);
+    expect(utcToWallClock(Date.UTC(2020, 9, 3, 16, 45), 'Australia/Adelaide')).toMatchObject({
+      year: 2020,
+      month: 10,
+      day: 4,
+      hour: 3,
+      minute: 15,
+    });
+  });
+
+  // Lord Howe moves by 30 minutes, +10:30 → +11:00 at 02:00 local on 4 October 2020 = 15:30 UTC on 3 October.
+  it('reads the new offset from the moment of the change (Australia/Lord_Howe, spring 2020)', () => {
+    expect(zoneOffsetMs('Australia/Lord_Howe', Date.UTC(2020, 9, 3, 15, 29))).toBe(10.5 * 3_600_000);
+    expect(zoneOffsetMs('Australia/Lord_Howe', Date.UTC(2020, 9, 3, 15, 30))).toBe(11 * 3_600_000);
+  });
+});
