@@ -102,7 +102,19 @@ describe('CDR CSV: default columns', () => {
       '"","01234","600","from-pstn","""Smith, J"" <01234>","SIP/trunk-1","","Queue","sales,t","2020-06-01 09:00:00","2020-06-01 09:00:05","2020-06-01 09:03:05",185,180,"ANSWERED","DOCUMENTATION"';
     const out = parse(`${line}\n`);
     expect(out.rejects).toEqual([]);
-    expect(out.calls).toEqual([{ ...BASE_RECORD, callerKey: 'key(43210)', agent: null }]);
+    // No dstchannel: only the Queue application answered, no agent. So the call is
+    // abandoned in the queue and waits until it ends: 09:03:05 − 09:00:00 = 185 s.
+    expect(out.calls).toEqual([
+      {
+        ...BASE_RECORD,
+        callerKey: 'key(43210)',
+        answeredAt: null,
+        waitMs: 185_000,
+        talkMs: 0,
+        outcome: 'abandoned',
+        agent: null,
+      },
+    ]);
   });
 
   it('reads an empty unquoted answer date as unanswered: wait runs to the end', () => {
@@ -131,16 +143,23 @@ describe('CDR CSV: default columns', () => {
   });
 
   it.each([
-    ['ANSWERED', 'answered'],
-    ['NO ANSWER', 'abandoned'],
-    ['CANCEL', 'abandoned'],
-    ['BUSY', 'other'],
-    ['FAILED', 'other'],
-    ['CONGESTION', 'other'],
-  ] as const)('maps disposition %s to %s', (disposition, outcome) => {
+    ['ANSWERED', 'Queue', 'answered'],
+    ['NO ANSWER', 'Queue', 'abandoned'],
+    ['CANCEL', 'Queue', 'abandoned'],
+    // A member who is busy or fails does not end a queue call: the caller left it unanswered.
+    ['BUSY', 'Queue', 'abandoned'],
+    ['FAILED', 'Queue', 'abandoned'],
+    ['CONGESTION', 'Queue', 'abandoned'],
+    ['ANSWERED', 'Dial', 'answered'],
+    ['NO ANSWER', 'Dial', 'abandoned'],
+    ['CANCEL', 'Dial', 'abandoned'],
+    ['BUSY', 'Dial', 'other'],
+    ['FAILED', 'Dial', 'other'],
+    ['CONGESTION', 'Dial', 'other'],
+  ] as const)('maps disposition %s of a %s leg to %s', (disposition, lastapp, outcome) => {
     const answered = disposition === 'ANSWERED';
     const out = parse(
-      `${cdr({ disposition, answer: answered ? BASE.answer : '', billsec: answered ? '180' : '0' })}\n`,
+      `${cdr({ disposition, lastapp, answer: answered ? BASE.answer : '', billsec: answered ? '180' : '0' })}\n`,
     );
     expect(out.calls.map((c) => [c.outcome, c.waitMs, c.talkMs])).toEqual([
       // answered: wait 5 s (answer − start), talk 180 s; otherwise wait 185 s (end − start), talk 0
@@ -293,11 +312,11 @@ describe('CDR CSV: legs', () => {
           version: 3, // three legs folded
           queue: 'sales', // Queue(sales,t,,,300)
           arrivedAt: T10, // earliest start 10:00:00
-          answeredAt: T10 + 1_000, // earliest ANSWERED answer: the Queue app at 10:00:01, not the agent
+          answeredAt: T10 + 40_000, // the agent's leg at 10:00:40, not the Queue app's answer at 10:00:01
           endedAt: T10 + 280_000, // latest end 10:04:40
-          waitMs: 1_000, // 10:00:01 − 10:00:00
-          talkMs: 279_000, // Σ billsec of ANSWERED legs: 39 + 240
-          agent: 'SIP/2002-00000003', // last-answered ANSWERED leg with a dstchannel
+          waitMs: 40_000, // 10:00:40 − 10:00:00
+          talkMs: 240_000, // Σ billsec of agent legs: 240 (the queue's music leg is no talk)
+          agent: 'SIP/2002-00000003', // the agent leg's dstchannel
           line: 1,
         },
         {
