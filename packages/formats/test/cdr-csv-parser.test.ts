@@ -4,8 +4,10 @@ import { createCdrCsvParser } from '../src/cdr-csv/cdr-csv-parser';
 import {
   CDR_CSV_DEFAULT_COLUMNS,
   CDR_CSV_EXTENDED_COLUMNS,
+  CdrCsvOptionsSchema,
   type CdrCsvOptionsInput,
 } from '../src/cdr-csv/cdr-csv-options';
+import { describeCdrRule } from '../src/cdr-csv/cdr-call-rule';
 import { InvalidOptionsError } from '../src/csv/parse-options';
 import { emptyBatch, appendBatch, type ParseBatch } from '../src/types';
 
@@ -379,6 +381,51 @@ describe('CDR CSV: legs', () => {
         cdr({ linkedid: 'A', start: '2020-06-01 09:00:01' }, columns),
       ),
     ]);
+  });
+});
+
+describe('CDR CSV: who answered', () => {
+  const outcomeOf = (rows: string[], options: CdrCsvOptionsInput = {}) =>
+    parse(`${rows.join('\n')}\n`, options).calls.map((c) => [c.outcome, c.agent, c.talkMs]);
+
+  it('needs billsec > 0 on the agent leg: a 0-second ANSWERED leg to a phone is no answer', () => {
+    expect(outcomeOf([cdr({ lastapp: 'Dial', answer: BASE.end, billsec: '0' })])).toEqual([['other', null, 0]]);
+  });
+
+  it('takes only the agentApps and agentChannels the source names', () => {
+    const dial = cdr({ lastapp: 'Dial', dstchannel: 'SIP/trunk-00000009' });
+    expect(outcomeOf([dial])).toEqual([['answered', 'SIP/trunk-00000009', 180_000]]);
+    // ANSWERED towards a channel that is no agent: answered by no one, and not in a queue.
+    expect(outcomeOf([dial], { agentChannels: ['SIP/2*'] })).toEqual([['other', null, 0]]);
+    expect(outcomeOf([dial], { agentApps: ['queue'] })).toEqual([['other', null, 0]]);
+    expect(outcomeOf([cdr()], { agentApps: ['queue'], agentChannels: ['SIP/2*'] })).toEqual([
+      ['answered', 'SIP/2001-00000002', 180_000],
+    ]);
+  });
+
+  it('never takes a Local/ channel as the agent', () => {
+    expect(outcomeOf([cdr({ dstchannel: 'Local/2001@agents-00000001;1' })])).toEqual([['abandoned', null, 0]]);
+  });
+
+  it('selects inbound calls by inboundContexts patterns; the rest are internal', () => {
+    const text = ['from-pstn-uk', 'from-pstn', 'ext-local', 'from-trunk-out'].map((dcontext) => cdr({ dcontext }));
+    const out = parse(`${text.join('\n')}\n`, {
+      inboundContexts: ['from-pstn*'],
+      outboundContexts: ['*-out'],
+    });
+    expect(out.calls.map((c) => c.direction)).toEqual(['inbound', 'inbound', 'internal', 'outbound']);
+  });
+
+  it('describes its rule for the report', () => {
+    expect(
+      describeCdrRule('pbx', {
+        ...CdrCsvOptionsSchema.parse({}),
+        agentApps: ['Queue'],
+        agentChannels: ['PJSIP/2*'],
+      }),
+    ).toBe(
+      'CDR source "pbx": answered = an ANSWERED leg with billsec > 0 bridged to an agent (lastapp Queue; dstchannel PJSIP/2*, not Local/…); wait = call start → that leg\'s answer time (a lower bound when the caller was already answered); no agent leg after Queue = abandoned, otherwise by NO ANSWER > CANCEL > BUSY > CONGESTION > FAILED > ANSWERED.',
+    );
   });
 });
 
