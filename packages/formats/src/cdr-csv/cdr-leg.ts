@@ -27,7 +27,6 @@ export interface CdrLeg {
   src: string;
   dst: string;
   dcontext: string;
-  channel: string;
   dstchannel: string;
   lastapp: string;
   lastdata: string;
@@ -80,7 +79,6 @@ const READ_COLUMNS = [
   'src',
   'dst',
   'dcontext',
-  'channel',
   'dstchannel',
   'lastapp',
   'lastdata',
@@ -201,7 +199,6 @@ export function readCdrLeg(
     src: field(row, at.src),
     dst: field(row, at.dst),
     dcontext: field(row, at.dcontext),
-    channel: field(row, at.channel),
     dstchannel: field(row, at.dstchannel),
     lastapp: field(row, at.lastapp),
     lastdata: field(row, at.lastdata),
