@@ -67,13 +67,13 @@ function examples(markdown: string): Example[] {
  */
 const EXPECTED: Record<string, Row[]> = {
   '1. The committee quarter': [
-    // 2020-21Q1 answered phone: a14 30, a15 25, a17 45, a18 90, a20 5, a21 18, a22 240, a24 20 (= 473) + A 2, F 1, H 40 (= 43): 516 s / 11 = 46.909… → 46.9
+    // 2020-21Q1 answered phone: a14 30, a15 25, a17 45, a18 90, a20 5, a21 18, a22 240, a24 20 (= 473) + A 90, F 120, H 40 (= 250): 723 s / 11 = 65.727… → 65.7
     {
       kpi: 'CSU10',
       channel: 'phone',
-      numerator: 516,
+      numerator: 723,
       denominator: 11,
-      value: 46.9,
+      value: 65.7,
       target_op: '<=',
       target: 300,
       rag: 'green',
@@ -109,18 +109,18 @@ const EXPECTED: Record<string, Row[]> = {
     { month: '2020-03', offered: 2, answered: 1, avg_wait_seconds: 330 }, // a12, a13 (a14 is 1 April local); 330 / 1
     { month: '2020-04', offered: 3, answered: 2, avg_wait_seconds: 27.5 }, // a14–a16; (30 + 25) / 2
     { month: '2020-05', offered: null, answered: null, avg_wait_seconds: null }, // no calls
-    // a17–a24 (8) + CDR A, B, E, F, H (5); answered a17 45, a18 90, a20 5, a21 18, a22 240, a24 20, A 2, F 1, H 40 = 461 / 9 = 51.22
-    { month: '2020-06', offered: 13, answered: 9, avg_wait_seconds: 51.2 },
+    // a17–a24 (8) + CDR A, B, E, F, H (5); answered a17 45, a18 90, a20 5, a21 18, a22 240, a24 20, A 90, F 120, H 40 = 668 / 9 = 74.22
+    { month: '2020-06', offered: 13, answered: 9, avg_wait_seconds: 74.2 },
     { month: '2020-07', offered: 1, answered: 1, avg_wait_seconds: 60 }, // a25 (30 June 23:40 UTC = 1 July local)
   ],
   "3. A directorate's quarter against the same quarter last year": [
     // Housing 2019-20Q1 answered a01 40, a05 200, a06 400 = 640 / 3 = 213.33 → 213.3;
-    // 2020-21Q1 answered a14 30, a17 45, a18 90, a24 20, F 1 = 186 / 5 = 37.2; change 37.2 − 213.3 = −176.1
+    // 2020-21Q1 answered a14 30, a17 45, a18 90, a24 20, F 120 = 305 / 5 = 61; change 61 − 213.3 = −152.3
     {
       kpi: 'CSU10',
       last_year: 213.3,
-      this_year: 37.2,
-      change: -176.1,
+      this_year: 61,
+      change: -152.3,
       rag_last_year: 'green',
       rag_this_year: 'green',
     },
@@ -177,44 +177,45 @@ const EXPECTED: Record<string, Row[]> = {
       avg_wait_seconds: 242.5,
       abandoned_percent: 33.33,
     },
-    // FY2020-21 = 2020-21Q1 (16 offered, 11 answered, 516 s, 5 abandoned) + Q2 (a25: 1, 1, 60 s, 0): 576 / 12 = 48; 5 / 17 = 29.41 %
+    // FY2020-21 = 2020-21Q1 (16 offered, 11 answered, 723 s, 5 abandoned) + Q2 (a25: 1, 1, 60 s, 0): 783 / 12 = 65.25 → 65.3; 5 / 17 = 29.41 %
     {
       financial_year: 'FY2020-21',
       directorate: 'All directorates',
       offered: 17,
       answered: 12,
-      avg_wait_seconds: 48,
+      avg_wait_seconds: 65.3,
       abandoned_percent: 29.41,
     },
-    // Finance: a15, a20, a21, a22, A, E, H; answered 25 + 5 + 18 + 240 + 2 + 40 = 330 / 6 = 55; E = 1 / 7 = 14.29 %
+    // Finance: a15, a20, a21, a22, A, E, H; answered 25 + 5 + 18 + 240 + 90 + 40 = 418 / 6 = 69.67 → 69.7; E = 1 / 7 = 14.29 %
     {
       financial_year: 'FY2020-21',
       directorate: 'Finance',
       offered: 7,
       answered: 6,
-      avg_wait_seconds: 55,
+      avg_wait_seconds: 69.7,
       abandoned_percent: 14.29,
     },
-    // Housing: 9 in Q1 + a25 = 10; answered 186 + 60 = 246 / 6 = 41; a16, a19, a23, B = 4 / 10 = 40 %
+    // Housing: 9 in Q1 + a25 = 10; answered 305 + 60 = 365 / 6 = 60.83 → 60.8; a16, a19, a23, B = 4 / 10 = 40 %
     {
       financial_year: 'FY2020-21',
       directorate: 'Housing',
       offered: 10,
       answered: 6,
-      avg_wait_seconds: 41,
+      avg_wait_seconds: 60.8,
       abandoned_percent: 40,
     },
   ],
   '6. Abandons by wait band': [
-    // FY2020-21 phone. Answered: a14 30, a15 25, a17 45, a18 90, a20 5, a21 18, a22 240, a24 20, a25 60, A 2, F 1, H 40.
+    // FY2020-21 phone. Answered: a14 30, a15 25, a17 45, a18 90, a20 5, a21 18, a22 240, a24 20, a25 60, A 90, F 120, H 40.
     // Hung up: a16 70, a19 12, a23 600, B 45, E 20. A wait equal to a bound is in that bound's band.
-    { band: 1, label: '0–5 s', answered_calls: 3, abandoned_calls: 0 }, // a20 5, A 2, F 1
+    { band: 1, label: '0–5 s', answered_calls: 1, abandoned_calls: 0 }, // a20 5
     { band: 3, label: '10–15 s', answered_calls: 0, abandoned_calls: 1 }, // a19 12
     { band: 4, label: '15–20 s', answered_calls: 2, abandoned_calls: 1 }, // a21 18, a24 20; E 20
     { band: 5, label: '20–30 s', answered_calls: 2, abandoned_calls: 0 }, // a14 30, a15 25
     { band: 6, label: '30–45 s', answered_calls: 2, abandoned_calls: 1 }, // a17 45, H 40; B 45
     { band: 7, label: '45–60 s', answered_calls: 1, abandoned_calls: 0 }, // a25 60
-    { band: 8, label: '60–90 s', answered_calls: 1, abandoned_calls: 1 }, // a18 90; a16 70
+    { band: 8, label: '60–90 s', answered_calls: 2, abandoned_calls: 1 }, // a18 90, A 90; a16 70
+    { band: 9, label: '90–120 s', answered_calls: 1, abandoned_calls: 0 }, // F 120
     { band: 11, label: '180–240 s', answered_calls: 1, abandoned_calls: 0 }, // a22 240
     { band: 14, label: '450–600 s', answered_calls: 0, abandoned_calls: 1 }, // a23 600
   ],
@@ -238,10 +239,10 @@ const EXPECTED: Record<string, Row[]> = {
     },
     // council-tax: 5, 18, 25 (a20, a21, a15): median ⌊1.5⌋ + 1 = 2nd = 18; p90 ⌊2.7⌋ + 1 = 3rd = 25
     { queue: 'council-tax', answered: 3, median_wait_seconds: 18, p90_wait_seconds: 25, longest_wait_seconds: 25 },
-    // housing: 1, 20, 30, 45, 60, 90 (F, a24, a14, a17, a25, a18): median ⌊3⌋ + 1 = 4th = 45; p90 ⌊5.4⌋ + 1 = 6th = 90
-    { queue: 'housing', answered: 6, median_wait_seconds: 45, p90_wait_seconds: 90, longest_wait_seconds: 90 },
-    // revenues: 2, 40 (A, H): median ⌊1⌋ + 1 = 2nd = 40; p90 ⌊1.8⌋ + 1 = 2nd = 40
-    { queue: 'revenues', answered: 2, median_wait_seconds: 40, p90_wait_seconds: 40, longest_wait_seconds: 40 },
+    // housing: 20, 30, 45, 60, 90, 120 (a24, a14, a17, a25, a18, F): median ⌊3⌋ + 1 = 4th = 60; p90 ⌊5.4⌋ + 1 = 6th = 120
+    { queue: 'housing', answered: 6, median_wait_seconds: 60, p90_wait_seconds: 120, longest_wait_seconds: 120 },
+    // revenues: 40, 90 (H, A): median ⌊1⌋ + 1 = 2nd = 90; p90 ⌊1.8⌋ + 1 = 2nd = 90
+    { queue: 'revenues', answered: 2, median_wait_seconds: 90, p90_wait_seconds: 90, longest_wait_seconds: 90 },
   ],
   '9. Abandoned calls by the menu option chosen': [
     // FY2019-20. housing: a01, a02, a05, a06, a11, a12; hung up a02, a11 = 2 / 6 = 33.33 %
@@ -556,16 +557,16 @@ describe('the KPI views against cdrflow report (buildReport) on the same data', 
     const report = await reportFor('2020-21Q1', config.reporting, config.kpi);
     const byKpi = (await totals('kpi_quarterly')).get('2020-21Q1');
     const committee = (id: string) => report.committee.rows.find((r) => r.id === id);
-    // 516 s over 11 answered (example 1) and 5 abandoned of 16 offered.
+    // 723 s over 11 answered (example 1) and 5 abandoned of 16 offered.
     expect(byKpi?.get('CSU10')).toEqual({
       kpi: 'CSU10',
-      numerator: 516,
+      numerator: 723,
       denominator: 11,
-      value: 516 / 11,
+      value: 723 / 11,
       rag: 'green',
     });
     expect(byKpi?.get('CSU11')).toEqual({ kpi: 'CSU11', numerator: 5, denominator: 16, value: 31.25, rag: 'red' });
-    expect(committee('CSU10')?.cells[0]).toMatchObject({ numerator: 516, denominator: 11, value: 516 / 11 });
+    expect(committee('CSU10')?.cells[0]).toMatchObject({ numerator: 723, denominator: 11, value: 723 / 11 });
     expect(committee('CSU10')?.rag).toBe('green');
     expect(committee('CSU11')?.cells[0]).toMatchObject({ numerator: 5, denominator: 16, value: 31.25 });
     expect(committee('CSU11')?.rag).toBe('red');

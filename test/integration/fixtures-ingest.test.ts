@@ -128,6 +128,10 @@ describe('fixtures/queue_log day1.log + day2.log in one ingest command', () => {
     expect(ingest).toMatchObject({ published: 2, source: 'pbx', records: 12, rejects: 2, skipped: 0 });
   });
 
+  it('prints no CDR rule under the table for a queue_log source', () => {
+    expect(oneCommand.definitions.filter((d) => d.startsWith('CDR source'))).toEqual([]);
+  });
+
   it('gives the README per-queue figures for sales', () => {
     const sales = group(oneCommand, 'phone', 'sales');
     expect(counts(sales)).toEqual({
@@ -343,16 +347,22 @@ describe('fixtures/cdr_csv/Master.csv (Asterisk CDR CSV)', () => {
     expect(report.total.abandoned).toBe(2); // B, E
     expect(report.total.abandonRate).toBe(0.4); // 2 / 5 = 40 %
     expect(report.total.abandonRatePercent).toBe(40);
-    expect(report.total.avgWaitNumeratorMs).toBe(43_000); // Σ wait of answered inbound = 2 + 1 + 40 = 43 s
+    expect(report.total.avgWaitNumeratorMs).toBe(250_000); // Σ wait of answered inbound = 90 + 120 + 40 = 250 s
     expect(report.total.avgWaitDenominator).toBe(3);
-    expect(report.total.avgWaitAnsweredSeconds).toBe(43 / 3); // 43 / 3 = 14.33 s
+    expect(report.total.avgWaitAnsweredSeconds).toBe(250 / 3); // 250 / 3 = 83.33 s
     // Not checked: "Σ talk = 328 + 120 + 299 + 300 = 1047 s" includes the outbound call's 120 s,
     // and the report gives talk for inbound contacts only.
   });
 
   it('gives Σ wait of all inbound under waitBasis all_queued', () => {
-    expect(allQueued.total.avgWaitNumeratorMs).toBe(108_000); // 2 + 45 + 20 + 1 + 40 = 108 s
+    expect(allQueued.total.avgWaitNumeratorMs).toBe(315_000); // 90 + 45 + 20 + 120 + 40 = 315 s
     expect(allQueued.total.avgWaitDenominator).toBe(5); // every inbound contact
+  });
+
+  it('prints how the CDR source decides "answered" under the table', () => {
+    expect(report.definitions.filter((d) => d.startsWith('CDR source'))).toEqual([
+      'CDR source "pbx": answered = an ANSWERED leg with billsec > 0 bridged to an agent (lastapp Queue|Dial; dstchannel any but Local/…); wait = call start → that leg\'s answer time (a lower bound when the caller was already answered); no agent leg after Queue = abandoned, otherwise by NO ANSWER > CANCEL > BUSY > CONGESTION > FAILED > ANSWERED.',
+    ]);
   });
 
   it('counts the outbound and the internal call outside every KPI', () => {

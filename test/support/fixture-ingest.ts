@@ -66,6 +66,7 @@ export interface ReportJson {
   };
   staffing: { current: StaffingFigures | null; previous: StaffingFigures | null; lastYear: StaffingFigures | null };
   commentary: string[];
+  definitions: string[];
   rejects: number;
 }
 

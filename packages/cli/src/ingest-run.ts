@@ -4,7 +4,7 @@ import type { GroupBy } from '@cdrflow/store';
 import type { QuarterAverage } from '@cdrflow/kpi';
 import { ConfigError } from '@cdrflow/config';
 import { definitionChangeNotice } from '@cdrflow/report';
-import { loadConfig, loadConfigFromFlags, type Config, type SourceConfig } from '@cdrflow/config';
+import { loadConfig, loadConfigFromFlags, sourceDefinitions, type Config, type SourceConfig } from '@cdrflow/config';
 import { collectPlanned, type PlannedFile } from '@cdrflow/collector';
 import { progressBar } from './progress';
 import { buildReport, resolvePeriod, type PeriodSelector } from '@cdrflow/report';
@@ -94,6 +94,8 @@ export async function printReport(
     calendar: config.reporting,
     quarterAverage: options.quarterAverage ?? 'call-weighted',
   });
+  // How each CDR source decides "answered", under the KPI definitions (none for other sources).
+  report.definitions.push(...sourceDefinitions(config.sources));
   // On stderr, so `--format json` stays valid JSON.
   const notice = await definitionChangeNotice(store, config.kpi, config.reporting);
   if (notice !== null) process.stderr.write(`cdrflow: ${notice}\n`);

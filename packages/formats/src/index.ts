@@ -6,6 +6,7 @@ export { QueueLogSession, QueueLogConfigError, QueueLogStateError } from './queu
 export type { QueueLogCallState, QueueLogSessionOptions, QueueLogSessionState } from './queue-log/queue-log-session';
 export { QUEUE_LOG_EVENTS } from './queue-log/queue-log-grammar';
 export { createCdrCsvParser } from './cdr-csv/cdr-csv-parser';
+export { describeCdrRule, UNANSWERED_ORDER } from './cdr-csv/cdr-call-rule';
 export { CdrCsvOptionsSchema, CDR_CSV_DEFAULT_COLUMNS, CDR_CSV_EXTENDED_COLUMNS } from './cdr-csv/cdr-csv-options';
 export type { CdrCsvOptions, CdrCsvOptionsInput } from './cdr-csv/cdr-csv-options';
 export { createMappedCsvParser } from './mapped/mapped-csv-parser';

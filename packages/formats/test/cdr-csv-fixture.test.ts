@@ -48,12 +48,12 @@ describe('fixtures/cdr_csv/Master.csv', () => {
         c.agent,
       ]),
     ).toEqual([
-      ['pbx:1591002000.1', 1, 2, 'inbound', 'revenues', 'Finance', 'answered', 2_000, 328_000, 'SIP/2001-00000003'],
+      ['pbx:1591002000.1', 1, 2, 'inbound', 'revenues', 'Finance', 'answered', 90_000, 240_000, 'SIP/2001-00000003'],
       ['pbx:1591002030.2', 2, 1, 'inbound', 'housing', 'Housing', 'abandoned', 45_000, 0, null],
       ['pbx:1591002600.5', 4, 1, 'outbound', '', '', 'answered', 8_000, 120_000, 'SIP/trunk-00000005'],
       ['pbx:1591002900.7', 5, 1, 'internal', '', '', 'other', 3_000, 0, null],
       ['pbx:1591003200.8', 6, 1, 'inbound', 'revenues', 'Finance', 'abandoned', 20_000, 0, null],
-      ['pbx:1591003800.9', 8, 3, 'inbound', 'housing', 'Housing', 'answered', 1_000, 299_000, 'SIP/2004-0000000f'],
+      ['pbx:1591003800.9', 8, 3, 'inbound', 'housing', 'Housing', 'answered', 120_000, 180_000, 'SIP/2004-0000000f'],
       ['pbx:1591004000.12', 12, 1, 'inbound', 'revenues', 'Finance', 'answered', 40_000, 300_000, 'SIP/2001-00000011'],
     ]);
     expect(out.rejects.map((r) => [r.line, r.reason])).toEqual([
@@ -68,9 +68,9 @@ describe('fixtures/cdr_csv/Master.csv', () => {
     expect(sum(calls.map((c) => c.version)) + out.rejects.length).toBe(12); // 10 legs + 2 rejects
     expect([inbound.length, calls.length - inbound.length]).toEqual([5, 2]);
     expect([answeredIn.length, inbound.filter((c) => c.outcome === 'abandoned').length]).toEqual([3, 2]);
-    expect(sum(answeredIn.map((c) => c.waitMs))).toBe(43_000); // 2 + 1 + 40 s
-    expect(sum(inbound.map((c) => c.waitMs))).toBe(108_000); // 2 + 45 + 20 + 1 + 40 s
-    expect(sum(calls.map((c) => c.talkMs))).toBe(1_047_000); // 328 + 120 + 299 + 300 s
+    expect(sum(answeredIn.map((c) => c.waitMs))).toBe(250_000); // 90 + 120 + 40 s
+    expect(sum(inbound.map((c) => c.waitMs))).toBe(315_000); // 90 + 45 + 20 + 120 + 40 s
+    expect(sum(calls.map((c) => c.talkMs))).toBe(840_000); // 240 + 120 + 180 + 300 s
   });
 
   it('never carries a caller number', () => {

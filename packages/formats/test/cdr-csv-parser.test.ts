@@ -4,8 +4,10 @@ import { createCdrCsvParser } from '../src/cdr-csv/cdr-csv-parser';
 import {
   CDR_CSV_DEFAULT_COLUMNS,
   CDR_CSV_EXTENDED_COLUMNS,
+  CdrCsvOptionsSchema,
   type CdrCsvOptionsInput,
 } from '../src/cdr-csv/cdr-csv-options';
+import { describeCdrRule } from '../src/cdr-csv/cdr-call-rule';
 import { InvalidOptionsError } from '../src/csv/parse-options';
 import { emptyBatch, appendBatch, type ParseBatch } from '../src/types';
 
@@ -102,7 +104,19 @@ describe('CDR CSV: default columns', () => {
       '"","01234","600","from-pstn","""Smith, J"" <01234>","SIP/trunk-1","","Queue","sales,t","2020-06-01 09:00:00","2020-06-01 09:00:05","2020-06-01 09:03:05",185,180,"ANSWERED","DOCUMENTATION"';
     const out = parse(`${line}\n`);
     expect(out.rejects).toEqual([]);
-    expect(out.calls).toEqual([{ ...BASE_RECORD, callerKey: 'key(43210)', agent: null }]);
+    // No dstchannel: only the Queue application answered, no agent. So the call is
+    // abandoned in the queue and waits until it ends: 09:03:05 − 09:00:00 = 185 s.
+    expect(out.calls).toEqual([
+      {
+        ...BASE_RECORD,
+        callerKey: 'key(43210)',
+        answeredAt: null,
+        waitMs: 185_000,
+        talkMs: 0,
+        outcome: 'abandoned',
+        agent: null,
+      },
+    ]);
   });
 
   it('reads an empty unquoted answer date as unanswered: wait runs to the end', () => {
@@ -131,16 +145,23 @@ describe('CDR CSV: default columns', () => {
   });
 
   it.each([
-    ['ANSWERED', 'answered'],
-    ['NO ANSWER', 'abandoned'],
-    ['CANCEL', 'abandoned'],
-    ['BUSY', 'other'],
-    ['FAILED', 'other'],
-    ['CONGESTION', 'other'],
-  ] as const)('maps disposition %s to %s', (disposition, outcome) => {
+    ['ANSWERED', 'Queue', 'answered'],
+    ['NO ANSWER', 'Queue', 'abandoned'],
+    ['CANCEL', 'Queue', 'abandoned'],
+    // A member who is busy or fails does not end a queue call: the caller left it unanswered.
+    ['BUSY', 'Queue', 'abandoned'],
+    ['FAILED', 'Queue', 'abandoned'],
+    ['CONGESTION', 'Queue', 'abandoned'],
+    ['ANSWERED', 'Dial', 'answered'],
+    ['NO ANSWER', 'Dial', 'abandoned'],
+    ['CANCEL', 'Dial', 'abandoned'],
+    ['BUSY', 'Dial', 'other'],
+    ['FAILED', 'Dial', 'other'],
+    ['CONGESTION', 'Dial', 'other'],
+  ] as const)('maps disposition %s of a %s leg to %s', (disposition, lastapp, outcome) => {
     const answered = disposition === 'ANSWERED';
     const out = parse(
-      `${cdr({ disposition, answer: answered ? BASE.answer : '', billsec: answered ? '180' : '0' })}\n`,
+      `${cdr({ disposition, lastapp, answer: answered ? BASE.answer : '', billsec: answered ? '180' : '0' })}\n`,
     );
     expect(out.calls.map((c) => [c.outcome, c.waitMs, c.talkMs])).toEqual([
       // answered: wait 5 s (answer − start), talk 180 s; otherwise wait 185 s (end − start), talk 0
@@ -293,11 +314,11 @@ describe('CDR CSV: legs', () => {
           version: 3, // three legs folded
           queue: 'sales', // Queue(sales,t,,,300)
           arrivedAt: T10, // earliest start 10:00:00
-          answeredAt: T10 + 1_000, // earliest ANSWERED answer: the Queue app at 10:00:01, not the agent
+          answeredAt: T10 + 40_000, // the agent's leg at 10:00:40, not the Queue app's answer at 10:00:01
           endedAt: T10 + 280_000, // latest end 10:04:40
-          waitMs: 1_000, // 10:00:01 − 10:00:00
-          talkMs: 279_000, // Σ billsec of ANSWERED legs: 39 + 240
-          agent: 'SIP/2002-00000003', // last-answered ANSWERED leg with a dstchannel
+          waitMs: 40_000, // 10:00:40 − 10:00:00
+          talkMs: 240_000, // Σ billsec of agent legs: 240 (the queue's music leg is no talk)
+          agent: 'SIP/2002-00000003', // the agent leg's dstchannel
           line: 1,
         },
         {
@@ -360,6 +381,51 @@ describe('CDR CSV: legs', () => {
         cdr({ linkedid: 'A', start: '2020-06-01 09:00:01' }, columns),
       ),
     ]);
+  });
+});
+
+describe('CDR CSV: who answered', () => {
+  const outcomeOf = (rows: string[], options: CdrCsvOptionsInput = {}) =>
+    parse(`${rows.join('\n')}\n`, options).calls.map((c) => [c.outcome, c.agent, c.talkMs]);
+
+  it('needs billsec > 0 on the agent leg: a 0-second ANSWERED leg to a phone is no answer', () => {
+    expect(outcomeOf([cdr({ lastapp: 'Dial', answer: BASE.end, billsec: '0' })])).toEqual([['other', null, 0]]);
+  });
+
+  it('takes only the agentApps and agentChannels the source names', () => {
+    const dial = cdr({ lastapp: 'Dial', dstchannel: 'SIP/trunk-00000009' });
+    expect(outcomeOf([dial])).toEqual([['answered', 'SIP/trunk-00000009', 180_000]]);
+    // ANSWERED towards a channel that is no agent: answered by no one, and not in a queue.
+    expect(outcomeOf([dial], { agentChannels: ['SIP/2*'] })).toEqual([['other', null, 0]]);
+    expect(outcomeOf([dial], { agentApps: ['queue'] })).toEqual([['other', null, 0]]);
+    expect(outcomeOf([cdr()], { agentApps: ['queue'], agentChannels: ['SIP/2*'] })).toEqual([
+      ['answered', 'SIP/2001-00000002', 180_000],
+    ]);
+  });
+
+  it('never takes a Local/ channel as the agent', () => {
+    expect(outcomeOf([cdr({ dstchannel: 'Local/2001@agents-00000001;1' })])).toEqual([['abandoned', null, 0]]);
+  });
+
+  it('selects inbound calls by inboundContexts patterns; the rest are internal', () => {
+    const text = ['from-pstn-uk', 'from-pstn', 'ext-local', 'from-trunk-out'].map((dcontext) => cdr({ dcontext }));
+    const out = parse(`${text.join('\n')}\n`, {
+      inboundContexts: ['from-pstn*'],
+      outboundContexts: ['*-out'],
+    });
+    expect(out.calls.map((c) => c.direction)).toEqual(['inbound', 'inbound', 'internal', 'outbound']);
+  });
+
+  it('describes its rule for the report', () => {
+    expect(
+      describeCdrRule('pbx', {
+        ...CdrCsvOptionsSchema.parse({}),
+        agentApps: ['Queue'],
+        agentChannels: ['PJSIP/2*'],
+      }),
+    ).toBe(
+      'CDR source "pbx": answered = an ANSWERED leg with billsec > 0 bridged to an agent (lastapp Queue; dstchannel PJSIP/2*, not Local/…); wait = call start → that leg\'s answer time (a lower bound when the caller was already answered); no agent leg after Queue = abandoned, otherwise by NO ANSWER > CANCEL > BUSY > CONGESTION > FAILED > ANSWERED.',
+    );
   });
 });
 

@@ -53,9 +53,27 @@ export const CdrCsvOptionsSchema = z
     /** Zone of the dates; 'UTC' when the site sets usegmtime. */
     zone: timeZoneOption.default('Europe/London'),
     encoding: z.enum(['utf-8', 'latin1']).default('utf-8'),
-    /** dcontext values of outbound calls; any other context is inbound unless listed as internal. */
+    /**
+     * Direction from the dcontext of the call's first leg. Each list holds
+     * patterns: exact names, `*` matching any run of characters. Outbound is
+     * tried first, then internal; with inboundContexts empty every other
+     * context is inbound, otherwise only a context it matches is, and the
+     * rest are internal (counted in no KPI).
+     */
     outboundContexts: z.array(z.string()).default([]),
     internalContexts: z.array(z.string()).default([]),
+    inboundContexts: z.array(z.string()).default([]),
+    /**
+     * Who answered (docs/formats.md, "Answered means an agent answered"): a
+     * leg is an agent's when it is ANSWERED with billsec > 0, its lastapp is
+     * one of agentApps (case-insensitive), and its dstchannel is set, is not
+     * a Local/ channel, and matches one of agentChannels (patterns as above;
+     * empty = any). A call is answered only through such a leg.
+     */
+    agentApps: z.array(z.string().min(1)).default(['Queue', 'Dial']),
+    agentChannels: z.array(z.string().min(1)).default([]),
+    /** lastapp values of a queue: a call with such a leg and no agent leg is abandoned. */
+    queueApps: z.array(z.string().min(1)).default(['Queue']),
     /** 'dst': the dialled extension; 'lastdata': the queue name in Queue(name,...) of the first leg that ran Queue. */
     queueFrom: z.enum(['dst', 'lastdata']).default('dst'),
     /** queue → service (directorate); unmapped queues get ''. */

@@ -10,28 +10,26 @@
  * unset date (answer of an unanswered leg) is an empty unquoted field.
  * Dispositions: ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION, CANCEL.
  *
- * What a CDR-only source can and cannot tell (docs/formats.md):
- * - `start` is when the line rang the PBX, so wait includes the IVR menu and
- *   ringing, not only time in the queue;
- * - a queue call is ANSWERED as soon as the Queue application answers the line
- *   to play music on hold: the CDR cannot tell a caller who abandoned in the
- *   queue from one an agent answered, nor say when the agent picked up. With
- *   linkedid the agent's leg helps (its answer time is the earliest answer
- *   only if no app answered first), but abandon rates from CDR alone are
- *   understated. Where queue_log exists for the same calls, use it for queue
- *   KPIs and CDR only for calls that never reach a queue;
- * - there is no exit reason (timeout, exit key, empty queue), only the
- *   disposition; NO ANSWER and CANCEL become abandoned, BUSY, FAILED and
- *   CONGESTION become other.
+ * What a CDR-only source can and cannot tell (docs/formats.md): Queue() and
+ * an IVR's Answer() answer the caller before any agent, so a leg's
+ * disposition or answer time says nothing about a person; who answered is
+ * read from the legs bridged to an agent (cdr-call-rule.ts). There is no
+ * queue entry time and no exit reason (timeout, exit key, empty queue).
  *
  * Rules:
- * - legs are grouped by linkedid (else uniqueid) into one CallRecord:
- *   arrivedAt = earliest start, answered if any leg is ANSWERED with
- *   answeredAt = earliest answer among those legs, endedAt = latest end,
- *   talkMs = Σ billsec of ANSWERED legs, version = number of legs; direction,
- *   queue, caller come from the earliest-starting leg; agent is the
- *   dstchannel of the last-answered ANSWERED leg that has one (null when no
- *   leg was answered);
+ * - legs are grouped by linkedid (else uniqueid) into one CallRecord and put
+ *   in call order (start, then sequence, then uniqueid: never file order);
+ *   arrivedAt = the first leg's start; direction, queue, caller come from the
+ *   first leg (the queue from the first leg that ran Queue with
+ *   queueFrom: lastdata); endedAt = latest end; version = number of legs;
+ * - answered when some leg is an agent's (ANSWERED, billsec > 0, lastapp in
+ *   agentApps, dstchannel set, not Local/, matching agentChannels):
+ *   answeredAt = the earliest answer among agent legs, agent = that leg's
+ *   dstchannel, talkMs = Σ billsec of agent legs, wait = answeredAt −
+ *   arrivedAt; otherwise wait = endedAt − arrivedAt, talk 0, and the outcome
+ *   is abandoned when a leg ran one of queueApps, else by UNANSWERED_ORDER
+ *   (NO ANSWER, CANCEL → abandoned; BUSY, CONGESTION, FAILED, ANSWERED with
+ *   no agent → other);
  * - grouped calls are held until end of file (legs of one call can be far
  *   apart: each is written when its channel hangs up), up to maxOpenGroups;
  *   rows with neither id are emitted at once with id `<source>:<file>#<line>`,
@@ -40,13 +38,14 @@
  *   answer and end are re-read with 'later' when the earlier reading falls
  *   before start (resp. answer) and the later one does not.
  */
-import { makeReject, parseCallRecord, type CallRecord, type Direction, type Reject } from '@cdrflow/schema';
+import { makeReject, parseCallRecord, type CallRecord, type Reject } from '@cdrflow/schema';
 import { CsvRowReader, type CsvRow } from '../csv/csv-row-reader';
 import { parseOptions } from '../csv/parse-options';
 import { createTimeReader, type TimeReader } from '@cdrflow/time';
 import { emptyBatch, type FileContext, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
 import { CdrCsvOptionsSchema, type CdrCsvOptions, type CdrCsvOptionsInput } from './cdr-csv-options';
-import { CDR_DISPOSITIONS, CdrLayout, readCdrLeg, type CdrLeg } from './cdr-leg';
+import { CdrLayout, readCdrLeg, type CdrLeg } from './cdr-leg';
+import { byCallOrder, CdrCallRule } from './cdr-call-rule';
 
 export function createCdrCsvParser(
   ctx: FileContext,
@@ -60,6 +59,7 @@ class CdrCsvParser implements FileParser {
   private readonly reader: CsvRowReader;
   private readonly layout: CdrLayout;
   private readonly readTime: TimeReader;
+  private readonly rule: CdrCallRule;
   /**
    * Every call key seen in the file: its legs while the call is open, or
    * EVICTED once it was emitted early because maxOpenGroups was reached (a
@@ -80,6 +80,7 @@ class CdrCsvParser implements FileParser {
     this.reader = new CsvRowReader(ctx, { encoding: options.encoding, maxLinesPerRow: options.maxLinesPerRow });
     this.layout = new CdrLayout(options.columns);
     this.readTime = createTimeReader('yyyy-MM-dd HH:mm:ss', options.zone);
+    this.rule = new CdrCallRule(options);
   }
 
   push(chunk: Uint8Array): ParseBatch {
@@ -161,22 +162,20 @@ class CdrCsvParser implements FileParser {
   private emit(legs: readonly CdrLeg[], out: ParseBatch): void {
     const firstInFile = legs[0];
     if (firstInFile === undefined) return;
-    const byStart = legs.length === 1 ? legs : [...legs].sort((a, b) => a.start - b.start || a.line - b.line);
+    const byStart = legs.length === 1 ? legs : [...legs].sort(byCallOrder);
     const first = byStart[0] ?? firstInFile;
 
-    let answered = 0;
-    let answeredAt: number | null = null;
-    let talkMs = 0;
+    // Answered only through an agent's leg; the first of them to answer is the call's answer and its agent.
     let agentLeg: CdrLeg | null = null;
+    let talkMs = 0;
     let endedAt = Number.NEGATIVE_INFINITY;
-    for (const l of legs) {
+    for (const l of byStart) {
       if (l.end > endedAt) endedAt = l.end;
-      if (l.disposition !== 'ANSWERED') continue;
-      answered += 1;
+      if (!this.rule.isAgentLeg(l)) continue;
       talkMs += l.billsecMs;
-      if (l.answer !== null && (answeredAt === null || l.answer < answeredAt)) answeredAt = l.answer;
-      if (l.dstchannel !== '' && (agentLeg === null || (l.answer ?? 0) >= (agentLeg.answer ?? 0))) agentLeg = l;
+      if (agentLeg === null || (l.answer ?? 0) < (agentLeg.answer ?? 0)) agentLeg = l;
     }
+    const answeredAt = agentLeg?.answer ?? null;
     const waitMs = (answeredAt ?? endedAt) - first.start;
     if (waitMs > this.options.maxWaitMs) {
       out.rejects.push(
@@ -202,7 +201,7 @@ class CdrCsvParser implements FileParser {
       version: legs.length,
       source: this.ctx.source,
       channel: 'phone',
-      direction: this.directionOf(first.dcontext),
+      direction: this.rule.direction(first.dcontext),
       queue,
       service: Object.hasOwn(this.options.queueServices, queue) ? (this.options.queueServices[queue] ?? '') : '',
       arrivedAt: first.start,
@@ -210,7 +209,7 @@ class CdrCsvParser implements FileParser {
       endedAt,
       waitMs,
       talkMs,
-      outcome: answered > 0 ? 'answered' : (CDR_DISPOSITIONS[first.disposition] ?? 'other'),
+      outcome: agentLeg !== null ? 'answered' : this.rule.unansweredOutcome(byStart),
       exitKey: null,
       callerKey: caller === undefined ? null : this.pseudonymise(caller),
       agent: agentLeg?.dstchannel ?? null,
@@ -233,12 +232,6 @@ class CdrCsvParser implements FileParser {
       return l.lastdata.slice(0, firstSeparator(l.lastdata)).trim();
     }
     return '';
-  }
-
-  private directionOf(dcontext: string): Direction {
-    if (this.options.outboundContexts.includes(dcontext)) return 'outbound';
-    if (this.options.internalContexts.includes(dcontext)) return 'internal';
-    return 'inbound';
   }
 
   private reject(leg: CdrLeg, reason: Reject['reason'], detail: string): Reject {

@@ -4,7 +4,7 @@ import { readTimeAfter, type TimeReader } from '@cdrflow/time';
 import type { FileContext } from '../types';
 import type { CdrCsvOptions } from './cdr-csv-options';
 
-/** Asterisk's dispositions (ast_cdr_disp2str) and the canonical outcome of a call whose legs all ended so. */
+/** Asterisk's dispositions (ast_cdr_disp2str); the outcome of a call is decided from all its legs (cdr-call-rule.ts). */
 export const CDR_DISPOSITIONS: Readonly<Record<string, Outcome>> = {
   ANSWERED: 'answered',
   'NO ANSWER': 'abandoned',
@@ -20,6 +20,10 @@ export interface CdrLeg {
   raw: string;
   /** linkedid, else uniqueid; null when the row has neither (the call gets a line-derived id). */
   groupKey: string | null;
+  /** The row's own uniqueid ('' without the column): orders legs that start in the same second. */
+  uniqueid: string;
+  /** cdr.c's global CDR counter (newcdrcolumns), else null: the first tie-break between legs. */
+  sequence: number | null;
   src: string;
   dst: string;
   dcontext: string;
@@ -78,6 +82,7 @@ const READ_COLUMNS = [
   'dstchannel',
   'lastapp',
   'lastdata',
+  'sequence',
 ] as const;
 
 /** The field at a column position; '' for a column not configured. */
@@ -184,10 +189,13 @@ export function readCdrLeg(
 
   const linkedid = field(row, at.linkedid);
   const uniqueid = field(row, at.uniqueid);
+  const sequenceText = field(row, at.sequence);
   return {
     line: row.line,
     raw: row.raw,
     groupKey: linkedid !== '' ? linkedid : uniqueid !== '' ? uniqueid : null,
+    uniqueid,
+    sequence: isInteger(sequenceText) ? Number(sequenceText) : null,
     src: field(row, at.src),
     dst: field(row, at.dst),
     dcontext: field(row, at.dcontext),
