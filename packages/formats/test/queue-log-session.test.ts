@@ -31,14 +31,38 @@ interface Collected {
   rejects: Reject[];
 }
 
-/** Every record must pass the real schema; rejects are returned as they are. */
-function collect(batches: ParseBatch[]): Collected {
+/** Every record emitted, in order; each must pass the real schema; rejects are returned as they are. */
+function collectAll(batches: ParseBatch[]): Collected {
   const out: Collected = { calls: [], rejects: [] };
   for (const b of batches) {
     for (const c of b.calls) out.calls.push(parseCallRecord(c));
     out.rejects.push(...b.rejects);
   }
   return out;
+}
+
+/**
+ * What the aggregator keeps: the latest version of each id, in the order the
+ * latest versions were emitted. An equal or older version must not differ.
+ */
+function latest(calls: readonly CallRecord[]): CallRecord[] {
+  const byId = new Map<string, CallRecord>();
+  for (const c of calls) {
+    const had = byId.get(c.id);
+    if (had !== undefined && had.version >= c.version) {
+      if (had.version === c.version) expect(c).toEqual(had);
+      continue;
+    }
+    byId.delete(c.id);
+    byId.set(c.id, c);
+  }
+  return [...byId.values()];
+}
+
+/** collectAll, then the latest version of each id. */
+function collect(batches: ParseBatch[]): Collected {
+  const all = collectAll(batches);
+  return { calls: latest(all.calls), rejects: all.rejects };
 }
 
 function bytes(text: string): Uint8Array {
@@ -65,7 +89,7 @@ function rec(fields: Partial<CallRecord> & Pick<CallRecord, 'id' | 'queue' | 'ar
     id: fields.id,
     contactId: fields.id,
     stint: 1,
-    version: 2,
+    version: 8,
     source: 'pbx',
     channel: 'phone',
     direction: 'inbound',
@@ -105,13 +129,13 @@ describe('QueueLogSession: one stint per queue', () => {
         [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
       ),
     );
-    // wait = CONNECT/COMPLETE holdtime 20 s; talk = calltime 120 s; version = 3 events folded.
+    // wait = CONNECT/COMPLETE holdtime 20 s; talk = calltime 120 s; version = 2 × 3 events + 4 for the close.
     expect(got).toEqual({
       calls: [
         rec({
           id: 'pbx:c1',
           queue: 'sales',
-          version: 3,
+          version: 10,
           arrivedAt: ms(0),
           answeredAt: ms(20),
           endedAt: ms(140),
@@ -231,10 +255,10 @@ describe('QueueLogSession: one stint per queue', () => {
     expect(
       got.calls.map((c) => [c.id, c.outcome, c.answeredAt, c.endedAt, c.waitMs, c.talkMs, c.agent, c.version]),
     ).toEqual([
-      ['pbx:t', 'answered', ms(15), ms(105), 15_000, 90_000, 'SIP/201', 3],
-      ['pbx:b', 'answered', ms(10), ms(70), 10_000, 60_000, 'SIP/202', 3],
-      ['pbx:a', 'answered', ms(12), ms(192), 12_000, 180_000, 'SIP/203', 3],
-      ['pbx:p', 'answered', ms(8), ms(38), 8_000, 30_000, 'SIP/204', 3],
+      ['pbx:t', 'answered', ms(15), ms(105), 15_000, 90_000, 'SIP/201', 10],
+      ['pbx:b', 'answered', ms(10), ms(70), 10_000, 60_000, 'SIP/202', 10],
+      ['pbx:a', 'answered', ms(12), ms(192), 12_000, 180_000, 'SIP/203', 10],
+      ['pbx:p', 'answered', ms(8), ms(38), 8_000, 30_000, 'SIP/204', 10],
     ]);
   });
 
@@ -291,7 +315,7 @@ describe('QueueLogSession: one stint per queue', () => {
         id: 'pbx:c1/2',
         contactId: 'pbx:c1',
         stint: 2,
-        version: 3,
+        version: 10,
         queue: 'housing',
         arrivedAt: ms(301),
         answeredAt: ms(331),
@@ -315,7 +339,7 @@ describe('QueueLogSession: versions', () => {
       [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
     );
     const once = readFile(session(), 'q.log', text);
-    expect(once.calls.map((c) => [c.id, c.version])).toEqual([['pbx:c1', 3]]);
+    expect(once.calls.map((c) => [c.id, c.version])).toEqual([['pbx:c1', 10]]);
     expect(readFile(session(), 'q.log', text)).toEqual(once);
   });
 });
@@ -331,7 +355,7 @@ describe('QueueLogSession: rotation and open calls', () => {
     rec({
       id: 'pbx:c1',
       queue: 'sales',
-      version: 3,
+      version: 10,
       arrivedAt: ms(0),
       answeredAt: ms(20),
       endedAt: ms(140),
@@ -367,7 +391,12 @@ describe('QueueLogSession: rotation and open calls', () => {
       for (const byte of bytes(text)) batches.push(parser.push(Uint8Array.of(byte)));
       batches.push(parser.end());
       if (file === 'day1.log') {
-        expect(collect(batches)).toEqual({ calls: [], rejects: [] });
+        // Each state as its line is read: c1 queued then answered (its wait known), c2 queued.
+        expect(collectAll(batches).calls.map((c) => [c.id, c.version, c.outcome, c.waitMs, c.endedAt])).toEqual([
+          ['pbx:c1', 2, 'queued', 0, null],
+          ['pbx:c1', 4, 'answered', 20_000, null],
+          ['pbx:c2', 2, 'queued', 0, null],
+        ]);
         expect(s.openCallCount()).toBe(2);
       }
     }
@@ -402,41 +431,80 @@ describe('QueueLogSession: rotation and open calls', () => {
     ).toThrow('unknown queue_log session state format "v0"');
   });
 
-  it('reports a call still open after the timeout as unclosed, then supersedes it when the close arrives', () => {
+  it('reports a call still waiting after the timeout as unclosed, keeps a connected one answered, and supersedes both when the close arrives', () => {
     const s = session({ openCallTimeoutMs: 3_600_000 });
-    // c1 arrives at T, is answered at T+10; the watermark reaches T+3611 (c9),
-    // 3611 s > 3600 s after arrival, so the end of file reports c1 unclosed.
+    // c1 arrives at T and is answered at T+10; c5 arrives at T and waits; the
+    // watermark reaches T+3611 (c9), 3611 s > 3600 s after arrival: c5 is
+    // reported unclosed (version 2 + 1), c1 stays answered (its talk time unknown).
     const first = readFile(
       s,
       'day1.log',
-      log([0, ENTER], [10, 'c1|sales|SIP/202|CONNECT|10|u1|3'], [3611, 'c9|sales|NONE|ENTERQUEUE||07700900009|1']),
+      log(
+        [0, ENTER],
+        [0, 'c5|sales|NONE|ENTERQUEUE||07700900005|2'],
+        [10, 'c1|sales|SIP/202|CONNECT|10|u1|3'],
+        [3611, 'c9|sales|NONE|ENTERQUEUE||07700900009|1'],
+      ),
     );
-    const unclosed = rec({
+    const connected = rec({
       id: 'pbx:c1',
       queue: 'sales',
+      version: 4,
       arrivedAt: ms(0),
       answeredAt: ms(10),
       waitMs: 10_000,
-      outcome: 'unclosed',
+      outcome: 'answered',
       callerKey: pseudo(CALLER),
       agent: 'SIP/202',
       file: 'day1.log',
-      line: 1,
+      line: 3,
     });
-    expect(first).toEqual({ calls: [unclosed], rejects: [] });
-    expect(s.openCallCount()).toBe(1); // c9 only: c1 was reported
-    const second = readFile(s, 'day2.log', log([4010, 'c1|sales|SIP/202|COMPLETECALLER|10|4000|1']));
-    // version 3 (ENTERQUEUE, CONNECT, COMPLETECALLER) > 2: it replaces the unclosed record.
+    const unclosed = rec({
+      id: 'pbx:c5',
+      queue: 'sales',
+      version: 3,
+      arrivedAt: ms(0),
+      outcome: 'unclosed',
+      callerKey: pseudo('07700900005'),
+      file: 'day1.log',
+      line: 2,
+    });
+    const queued = rec({
+      id: 'pbx:c9',
+      queue: 'sales',
+      version: 2,
+      arrivedAt: ms(3611),
+      outcome: 'queued',
+      callerKey: pseudo('07700900009'),
+      file: 'day1.log',
+      line: 4,
+    });
+    expect(first).toEqual({ calls: [unclosed, connected, queued], rejects: [] });
+    expect(s.openCallCount()).toBe(1); // c9 only: c1 and c5 passed the timeout
+    const second = readFile(
+      s,
+      'day2.log',
+      log([4010, 'c1|sales|SIP/202|COMPLETECALLER|10|4000|1'], [4011, 'c5|sales|NONE|ABANDON|2|2|4011']),
+    );
+    // 2 × 3 events + 4 = 10 > 4 and 2 × 2 + 4 = 8 > 3: they replace the earlier records.
     expect(second).toEqual({
       calls: [
         {
-          ...unclosed,
-          version: 3,
-          outcome: 'answered',
+          ...connected,
+          version: 10,
           endedAt: ms(4010),
           talkMs: 4_000_000,
           file: 'day2.log',
           line: 1,
+        },
+        {
+          ...unclosed,
+          version: 8,
+          outcome: 'abandoned',
+          endedAt: ms(4011),
+          waitMs: 4_011_000,
+          file: 'day2.log',
+          line: 2,
         },
       ],
       rejects: [],
@@ -455,19 +523,20 @@ describe('QueueLogSession: rotation and open calls', () => {
     expect(s.watermark()).toBe(ms(61));
   });
 
-  it('keeps a CONNECT with no ENTERQUEUE open and reports it by the timeout, arrival worked back from the hold', () => {
+  it('counts a CONNECT with no ENTERQUEUE as answered, arrival worked back from the hold, never unclosed', () => {
     const s = session({ openCallTimeoutMs: 60_000 });
     const got = readFile(s, 'q.log', log([20, 'c1|sales|SIP/9|CONNECT|20|u1|3'], [100, 'NONE|NONE|NONE|QUEUESTART|']));
-    // arrival = 20 − 20 = T; 100 − 0 = 100 s > 60 s.
+    // arrival = 20 − 20 = T; 100 − 0 = 100 s > 60 s: past the timeout, still answered.
+    expect(s.openCallCount()).toBe(0);
     expect(got.calls).toEqual([
       rec({
         id: 'pbx:c1',
         queue: 'sales',
-        version: 1,
+        version: 2,
         arrivedAt: ms(0),
         answeredAt: ms(20),
         waitMs: 20_000,
-        outcome: 'unclosed',
+        outcome: 'answered',
         agent: 'SIP/9',
         line: 1,
       }),
@@ -495,7 +564,7 @@ describe('QueueLogSession: messy logs', () => {
         [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
       ),
     );
-    expect(got.calls.map((c) => [c.id, c.version, c.line])).toEqual([['pbx:c1', 3, 4]]);
+    expect(got.calls.map((c) => [c.id, c.version, c.line])).toEqual([['pbx:c1', 10, 4]]);
     expect(got.rejects).toEqual([
       {
         schema: 'reject.v1',
@@ -525,15 +594,17 @@ describe('QueueLogSession: messy logs', () => {
       log([20, 'c1|sales|SIP/202|CONNECT|20|u1|3'], [0, ENTER], [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1']),
     );
     expect(got.calls.map((c) => [c.id, c.version, c.arrivedAt, c.answeredAt, c.callerKey])).toEqual([
-      ['pbx:c1', 3, ms(0), ms(20), pseudo(CALLER)],
+      ['pbx:c1', 10, ms(0), ms(20), pseudo(CALLER)],
     ]);
   });
 
   it('re-emits with a higher version when the ENTERQUEUE is read after the close', () => {
-    const got = readFile(session(), 'q.log', log([45, 'c1|sales|NONE|ABANDON|1|1|45'], [0, ENTER]));
+    const got = collectAll(
+      readWhole(session().openFile('q.log'), log([45, 'c1|sales|NONE|ABANDON|1|1|45'], [0, ENTER])),
+    );
     expect(got.calls.map((c) => [c.id, c.version, c.arrivedAt, c.callerKey])).toEqual([
-      ['pbx:c1', 1, ms(0), null], // rebuilt: 45 − 45 = T
-      ['pbx:c1', 2, ms(0), pseudo(CALLER)],
+      ['pbx:c1', 6, ms(0), null], // rebuilt: 45 − 45 = T
+      ['pbx:c1', 8, ms(0), pseudo(CALLER)],
     ]);
   });
 
@@ -552,7 +623,7 @@ describe('QueueLogSession: messy logs', () => {
       rec({
         id: 'pbx:c1',
         queue: 'housing',
-        version: 1,
+        version: 6,
         arrivedAt: ms(0),
         answeredAt: ms(40),
         endedAt: ms(240),
@@ -565,7 +636,7 @@ describe('QueueLogSession: messy logs', () => {
       rec({
         id: 'pbx:c2',
         queue: 'sales',
-        version: 1,
+        version: 6,
         arrivedAt: ms(40),
         endedAt: ms(100),
         waitMs: 60_000,
