@@ -1,4 +1,5 @@
 import { parseCallRecord, type CallRecord, type Reject } from '@cdrflow/schema';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   QueueLogConfigError,
@@ -856,6 +857,192 @@ describe('QueueLogSession: database form (CSV export of the queue_log table)', (
     const wrong = readFile(db('UTC'), 'w.csv', 'time,callid,queue,agent,event,data\n');
     expect(wrong.rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
       [1, 'bad_field_count', 'not a queue_log table header: column 3 of the header is "queue", expected queuename'],
+    ]);
+  });
+});
+
+describe('QueueLogSession: a call counts when its fate is known (issue 14)', () => {
+  // c1 answered and completed, c2 abandoned, c3 connected in day1 and completed
+  // in day2, c4 waiting at the end of day1 and timed out in day2, c5 moves
+  // queue, c6 a CONNECT read before its ENTERQUEUE, c7 still waiting at the end.
+  const day1 = log(
+    [0, ENTER],
+    [5, 'c2|sales|NONE|ENTERQUEUE||07700900002|2'],
+    [20, 'c1|sales|SIP/202|CONNECT|20|u1|3'],
+    [30, 'c3|housing|NONE|ENTERQUEUE||07700900003|1'],
+    [50, 'c2|sales|NONE|ABANDON|2|2|45'],
+    [60, 'c3|housing|Agent/7|CONNECT|30|u3|2'],
+    [70, 'c4|housing|NONE|ENTERQUEUE||07700900004|2'],
+    [80, 'c5|sales|NONE|ENTERQUEUE||07700900005|1'],
+    [95, 'c6|sales|SIP/9|CONNECT|5|u6|1'],
+    [90, 'c6|sales|NONE|ENTERQUEUE||07700900006|3'],
+    [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
+  );
+  const day2 = log(
+    [150, 'c5|sales|NONE|EXITWITHTIMEOUT|1|1|70'],
+    [151, 'c5|housing|NONE|ENTERQUEUE||07700900005|1'],
+    [170, 'c4|housing|NONE|EXITWITHTIMEOUT|1|1|100'],
+    [181, 'c5|housing|Agent/8|CONNECT|30|u5|2'],
+    [200, 'c6|sales|SIP/9|COMPLETEAGENT|5|105|1'],
+    [240, 'c5|housing|Agent/8|COMPLETEAGENT|30|59|1'],
+    [300, 'c3|housing|Agent/7|COMPLETECALLER|30|240|1'],
+    [400, 'c7|sales|NONE|ENTERQUEUE||07700900007|1'],
+  );
+  const state = (c: CallRecord) => [c.id, c.version, c.outcome, c.waitMs, c.answeredAt, c.talkMs, c.endedAt];
+  /** The final records of a read: file and line aside, as the figures see them. */
+  const figuresOf = (calls: CallRecord[]) => latest(calls).map((c) => ({ ...c, file: '', line: 0 }));
+  const oneRead = (): Collected => readFile(session(), 'all.log', day1 + day2);
+
+  it('emits a waiting call queued and a connected one answered with its wait, then the close supersedes them', () => {
+    const s = session();
+    const first = collectAll(readWhole(s.openFile('day1.log'), day1));
+    expect(first.rejects).toEqual([]);
+    // One record per call: the closes as read, then the stints still open at the end of the file.
+    expect(first.calls.map(state)).toEqual([
+      ['pbx:c2', 8, 'abandoned', 45_000, null, 0, ms(50)],
+      ['pbx:c1', 10, 'answered', 20_000, ms(20), 120_000, ms(140)],
+      ['pbx:c3', 4, 'answered', 30_000, ms(60), 0, null],
+      ['pbx:c4', 2, 'queued', 0, null, 0, null],
+      ['pbx:c5', 2, 'queued', 0, null, 0, null],
+      ['pbx:c6', 4, 'answered', 5_000, ms(95), 0, null],
+    ]);
+    const second = collectAll(readWhole(s.openFile('day2.log'), day2));
+    expect(second.calls.map(state)).toEqual([
+      ['pbx:c5', 8, 'timeout', 70_000, null, 0, ms(150)],
+      ['pbx:c4', 8, 'timeout', 100_000, null, 0, ms(170)],
+      ['pbx:c6', 10, 'answered', 5_000, ms(95), 105_000, ms(200)],
+      ['pbx:c5/2', 10, 'answered', 30_000, ms(181), 59_000, ms(240)],
+      ['pbx:c3', 10, 'answered', 30_000, ms(60), 240_000, ms(300)],
+      ['pbx:c7', 2, 'queued', 0, null, 0, null],
+    ]);
+    // The final records equal a one-file read of both days.
+    const whole = oneRead();
+    expect(figuresOf([...first.calls, ...second.calls])).toEqual(expect.arrayContaining(figuresOf(whole.calls)));
+    expect(latest([...first.calls, ...second.calls])).toHaveLength(whole.calls.length);
+  });
+
+  it('emits exactly one record per call in a bulk one-push read; only a call still waiting at the end adds one', () => {
+    const got = collectAll(readWhole(session().openFile('all.log'), day1 + day2));
+    expect(got.rejects).toEqual([]);
+    const ids = got.calls.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(got.calls.filter((c) => c.endedAt === null).map(state)).toEqual([['pbx:c7', 2, 'queued', 0, null, 0, null]]);
+  });
+
+  it('gives the same final records per id when the input is cut at any byte into two pushes', () => {
+    const text = bytes(day1 + day2);
+    const whole = figuresOf(oneRead().calls);
+    for (let cut = 0; cut <= text.length; cut++) {
+      const parser = session().openFile('all.log');
+      const got = collectAll([parser.push(text.subarray(0, cut)), parser.push(text.subarray(cut)), parser.end()]);
+      expect(got.rejects).toEqual([]);
+      expect(figuresOf(got.calls)).toEqual(whole);
+      // At most one earlier state per call: the state it was in at the cut.
+      const perId = new Map<string, number>();
+      for (const c of got.calls) perId.set(c.id, (perId.get(c.id) ?? 0) + 1);
+      expect(Math.max(...perId.values())).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('gives the same final records for any chunking of both files, with a restart between them', () => {
+    const whole = figuresOf(oneRead().calls);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 200 }), (size1, size2) => {
+        const calls: CallRecord[] = [];
+        let s = session();
+        for (const [file, text, size] of [
+          ['day1.log', day1, size1],
+          ['day2.log', day2, size2],
+        ] as const) {
+          const parser = s.openFile(file);
+          const data = bytes(text);
+          const batches: ParseBatch[] = [];
+          for (let at = 0; at < data.length; at += size) batches.push(parser.push(data.subarray(at, at + size)));
+          batches.push(parser.end());
+          calls.push(...collectAll(batches).calls);
+          const saved = JSON.parse(JSON.stringify(s.snapshot())) as ReturnType<QueueLogSession['snapshot']>;
+          s = QueueLogSession.restore(
+            {
+              source: 'pbx',
+              form: 'file',
+              queueServices: { sales: 'Revenues', housing: 'Housing' },
+              pseudonymise: pseudo,
+            },
+            saved,
+          );
+        }
+        expect(figuresOf(calls)).toEqual(expect.arrayContaining(whole));
+        expect(latest(calls)).toHaveLength(whole.length);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('restores a snapshot written before open calls were emitted, and emits its open calls once', () => {
+    const first = session();
+    readFile(first, 'day1.log', day1);
+    const state = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<QueueLogSession['snapshot']>;
+    for (const call of state.calls) for (const stint of call.stints) delete stint.emitted;
+    const restored = QueueLogSession.restore(
+      { source: 'pbx', form: 'file', queueServices: { sales: 'Revenues', housing: 'Housing' }, pseudonymise: pseudo },
+      state,
+    );
+    const got = collectAll(readWhole(restored.openFile('empty.log'), ''));
+    // c1 and c2 closed (emitted before); c3, c4, c5, c6 open: emitted now, as a fresh read of day1 gave them.
+    expect(got.calls.map((c) => [c.id, c.version, c.outcome])).toEqual([
+      ['pbx:c3', 4, 'answered'],
+      ['pbx:c4', 2, 'queued'],
+      ['pbx:c5', 2, 'queued'],
+      ['pbx:c6', 4, 'answered'],
+    ]);
+    expect(collectAll(readWhole(restored.openFile('empty2.log'), '')).calls).toEqual([]);
+  });
+
+  it('forgets a connected call after the timeout and retention; a much later close is rebuilt with the same id and a higher version', () => {
+    const s = session({ openCallTimeoutMs: 60_000, retainMs: 60_000 });
+    const a = readFile(s, 'a.log', log([0, ENTER], [10, 'c1|sales|SIP/202|CONNECT|10|u1|3']));
+    expect(a.calls.map(state)).toEqual([['pbx:c1', 4, 'answered', 10_000, ms(10), 0, null]]);
+    // T+100: past the timeout, not reported unclosed; T+200: past the retention too, forgotten.
+    const b = readFile(s, 'b.log', log([100, 'NONE|NONE|NONE|QUEUESTART|'], [200, 'NONE|NONE|NONE|QUEUESTART|']));
+    expect(b).toEqual({ calls: [], rejects: [] });
+    expect(s.snapshot().calls).toEqual([]);
+    const c = readFile(s, 'c.log', log([250, 'c1|sales|SIP/202|COMPLETECALLER|10|240|1']));
+    // Rebuilt: arrival 250 − (10 + 240) = T, answered 250 − 240 = T+10; version 6 > 4.
+    expect(c.calls.map(state)).toEqual([['pbx:c1', 6, 'answered', 10_000, ms(10), 240_000, ms(250)]]);
+  });
+
+  it('does the same in the database form', () => {
+    const HEADER = 'id,time,callid,queuename,agent,event,data1,data2,data3,data4,data5';
+    const s = session({ form: 'db', zone: 'UTC', source: 'db' });
+    const first = collectAll(
+      readWhole(
+        s.openFile('a.csv'),
+        [
+          HEADER,
+          `1,2024-06-03 09:00:00,d1,sales,NONE,ENTERQUEUE,,${CALLER},1,,`,
+          '2,2024-06-03 09:00:25,d1,sales,SIP/1,CONNECT,25,d1.1,3,,',
+          '3,2024-06-03 09:01:00,d2,sales,NONE,ENTERQUEUE,,07700900002,2,,',
+        ].join('\n'),
+      ),
+    );
+    const at = (m: number, sec: number) => Date.UTC(2024, 5, 3, 9, m, sec);
+    expect(first.calls.map(state)).toEqual([
+      ['db:d1', 4, 'answered', 25_000, at(0, 25), 0, null],
+      ['db:d2', 2, 'queued', 0, null, 0, null],
+    ]);
+    const second = collectAll(
+      readWhole(
+        s.openFile('b.csv'),
+        [
+          HEADER,
+          '4,2024-06-03 09:02:00,d2,sales,NONE,ABANDON,2,2,60,,',
+          '5,2024-06-03 09:04:25,d1,sales,SIP/1,COMPLETECALLER,25,240,1,,',
+        ].join('\n'),
+      ),
+    );
+    expect(second.calls.map(state)).toEqual([
+      ['db:d2', 8, 'abandoned', 60_000, null, 0, at(2, 0)],
+      ['db:d1', 10, 'answered', 25_000, at(0, 25), 240_000, at(4, 25)],
     ]);
   });
 });

@@ -38,7 +38,7 @@ export interface QueueLogStintState {
   /**
    * The version of the last record emitted for this stint (0: none yet).
    * Absent in snapshots written before records were emitted while open; such
-   * a stint restores as not yet emitted when open (docs/decisions.md, 41).
+   * a stint restores as not yet emitted when open (docs/decisions.md, 33).
    */
   emitted?: number;
 }
