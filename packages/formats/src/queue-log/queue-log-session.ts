@@ -204,8 +204,13 @@ export class QueueLogSession {
   private readonly agents = new Map<string, QueueLogAgentState>();
   /** End of the interval holding the watermark: agents' finished intervals are emitted once it is passed. */
   private agentBoundaryMs = Number.NEGATIVE_INFINITY;
-  /** Stints changed since the last flush and not emitted at their current version (open ones; closes emit at once). */
-  private readonly pending = new Map<QueueLogStintState, LiveCall>();
+  /**
+   * Open stints changed since the last flush, with their calls (closes emit at once). Two plain arrays,
+   * not a Map keyed by stint: a stint changed twice in a push is listed twice and emitted once, since
+   * the flush skips a stint already emitted at its current version; cheaper per event than hashing.
+   */
+  private readonly pendingStints: QueueLogStintState[] = [];
+  private readonly pendingCalls: LiveCall[] = [];
 
   constructor(options: QueueLogSessionOptions) {
     this.options = resolve(options);
@@ -241,7 +246,8 @@ export class QueueLogSession {
         if (s.close !== null) s.emitted = stintVersion(s);
         else {
           s.emitted = 0;
-          session.pending.set(s, live);
+          session.pendingStints.push(s);
+          session.pendingCalls.push(live);
         }
       }
     }
@@ -325,11 +331,15 @@ export class QueueLogSession {
 
   /** One record per stint changed since the last flush, in its latest state (the coalescing of a push). */
   private flush(out: ParseBatch): void {
-    if (this.pending.size === 0) return;
-    for (const [stint, call] of this.pending) {
-      if (stint.emitted !== stintVersion(stint)) this.emit(call, stint, null, out);
+    const stints = this.pendingStints;
+    if (stints.length === 0) return;
+    const calls = this.pendingCalls;
+    for (let i = 0; i < stints.length; i++) {
+      const stint = stints[i] as QueueLogStintState;
+      if (stint.emitted !== stintVersion(stint)) this.emit(calls[i] as LiveCall, stint, null, out);
     }
-    this.pending.clear();
+    stints.length = 0;
+    calls.length = 0;
   }
 
   private expireInto(out: ParseBatch): void {
@@ -664,7 +674,10 @@ export class QueueLogSession {
     // A close is emitted as it is read (as before open stints were emitted); an open stint at the flush.
     if (stint.close !== null)
       this.emit(call, stint, { file: place.file, line: place.line, raw: this.redact(text, ev) }, out);
-    else this.pending.set(stint, call);
+    else {
+      this.pendingStints.push(stint);
+      this.pendingCalls.push(call);
+    }
   }
 
   /**
