@@ -124,8 +124,9 @@ describe('fixtures/queue_log day1.log + day2.log in one ingest command', () => {
     ({ ingest, report: oneCommand, rejects } = await queueLogOneCommand());
   });
 
-  it('ingests 12 records and 2 rejects', () => {
-    expect(ingest).toMatchObject({ published: 2, source: 'pbx', records: 12, rejects: 2, skipped: 0 });
+  it('ingests 14 records and 2 rejects', () => {
+    // The README's 12 final records, c7's answered record from the end of day1 and c12's queued one.
+    expect(ingest).toMatchObject({ published: 2, source: 'pbx', records: 14, rejects: 2, skipped: 0 });
   });
 
   it('prints no CDR rule under the table for a queue_log source', () => {
@@ -135,7 +136,7 @@ describe('fixtures/queue_log day1.log + day2.log in one ingest command', () => {
   it('gives the README per-queue figures for sales', () => {
     const sales = group(oneCommand, 'phone', 'sales');
     expect(counts(sales)).toEqual({
-      offered: 6, // c1, c2, c4/2, c5, c7, c10 (c12 never closes: not reported)
+      offered: 7, // c1, c2, c4/2, c5, c7, c10, and c12, still waiting (queued: offered, in no wait figure)
       answered: 3, // c1, c4/2, c7
       abandoned: 2, // c2, c10
       timedOut: 0,
@@ -169,7 +170,7 @@ describe('fixtures/queue_log day1.log + day2.log in one ingest command', () => {
   it('has exactly the two README queues, and a total that is their sum', () => {
     expect(oneCommand.groups.map((g) => `${g.channel}/${g.group}`).sort()).toEqual(['phone/housing', 'phone/sales']);
     expect(counts(oneCommand.total)).toEqual({
-      offered: 12, // 6 + 6 (the 12 records)
+      offered: 13, // 7 + 6 (the 12 final records and c12)
       answered: 6, // 3 + 3
       abandoned: 2, // 2 + 0
       timedOut: 1, // 0 + 1
@@ -177,7 +178,7 @@ describe('fixtures/queue_log day1.log + day2.log in one ingest command', () => {
       exitedWithKey: 1, // 1 + 0
       withdrawn: 1, // 0 + 1
     });
-    expect(oneCommand.total.unclosed).toBe(0); // c12 is still open, far inside the 4 h timeout
+    expect(oneCommand.total.unclosed).toBe(0); // c12 is still waiting, far inside the 4 h timeout
     expect(oneCommand.total.avgWaitNumeratorMs).toBe(283_000); // 138 + 145 = 283 s
     expect(oneCommand.total.maxWaitSeconds).toBe(300); // max(90, 300)
     expect(oneCommand.total.talkSeconds).toBe(1100); // 600 + 500
@@ -223,14 +224,21 @@ describe('fixtures/queue_log day1.log and day2.log in two ingest commands (rotat
     r = await queueLogTwoCommands();
   });
 
-  it('holds c7 open at the end of day1 and reports it from day2', () => {
-    // The README "from" column: c7, c9, c10 and c11 come from day2, so day1 gives 12 − 4 = 8 records.
-    expect(r.day1).toMatchObject({ published: 1, records: 8, rejects: 1 }); // reject: day1:18 duplicate_line
-    expect(r.day2).toMatchObject({ published: 1, records: 4, rejects: 1 }); // reject: day2:10 orphan_event
+  it('counts c7 answered with its wait at the end of day1, and day2 adds its talk time', () => {
+    // The README "from" column: c7, c9, c10 and c11 close in day2, so day1 gives 12 − 4 = 8 final records,
+    // and c7 answered (its talk time unknown); day2 gives 4, and c12 queued.
+    expect(r.day1).toMatchObject({ published: 1, records: 9, rejects: 1 }); // reject: day1:18 duplicate_line
+    expect(r.day2).toMatchObject({ published: 1, records: 5, rejects: 1 }); // reject: day2:10 orphan_event
     // c7 entered (day1:27) and connected (day1:28) but is not closed: it is carried in the saved state.
     const c7 = r.stateAfterDay1.sessions.pbx?.calls.find((c) => c.callid === 'c7');
-    expect(c7?.stints).toMatchObject([{ queue: 'sales', enter: { line: 27 }, connect: { line: 28 }, close: null }]);
-    expect(group(r.afterDay1, 'phone', 'sales').offered).toBe(4); // c1, c2, c4/2, c5 (c7, c10 are day2's)
+    expect(c7?.stints).toMatchObject([
+      { queue: 'sales', enter: { line: 27 }, connect: { line: 28 }, close: null, emitted: 4 },
+    ]);
+    const sales = group(r.afterDay1, 'phone', 'sales');
+    expect(sales.offered).toBe(5); // c1, c2, c4/2, c5, c7 (c10 is day2's)
+    expect(sales.answered).toBe(3); // c1, c4/2, c7
+    expect(sales.avgWaitNumeratorMs).toBe(138_000); // 18 + 30 + 90: c7's wait counts at its CONNECT
+    expect(sales.talkSeconds).toBe(300); // 180 + 120: c7's talk is not known yet
     expect(group(r.afterDay1, 'phone', 'housing').offered).toBe(4); // c0, c3, c4, c6 (c9, c11 are day2's)
     expect(r.afterDay1.total.unclosed).toBe(0); // c7 is not given up on: its wait started far inside 4 h
   });
@@ -267,7 +275,7 @@ describe('fixtures/queue_log day1.log and day2.log in two ingest commands (rotat
     it('changes no figure and adds no reject', () => {
       expect(r.afterAgain.total).toEqual(r.afterDay2.total);
       expect(r.afterAgain.groups).toEqual(r.afterDay2.groups);
-      expect(r.afterAgain.total.offered).toBe(12); // still the README's 12 records
+      expect(r.afterAgain.total.offered).toBe(13); // still the README's 12 records and c12
       expect(r.afterAgain.rejects).toBe(2); // still day1:18 and day2:10 only
     });
   });

@@ -86,7 +86,8 @@ describe('metrics and health endpoints of the collector and aggregator services'
       expect(value(c, 'cdrflow_collector_records_published_total{kind="reject",source="pbx"}')).toBe(1);
       expect(value(c, 'cdrflow_collector_records_published_total{kind="survey",source="pbx"}')).toBe(0);
       const callsPublished = value(c, 'cdrflow_collector_records_published_total{kind="call",source="pbx"}');
-      expect(callsPublished).toBe(8); // c0 c1 c2 c3 c4 c4/2 c5 c6; c7 is still open at the end of day1
+      // c0 c1 c2 c3 c4 c4/2 c5 c6 closed, and c7 answered (connected, talk time not known at the end of day1).
+      expect(callsPublished).toBe(9);
       // README "Staffing": Agent/1001 and Agent/1002, 09:00 complete and 09:15 provisional at the end of day1.
       const agentTimes = value(c, 'cdrflow_collector_records_published_total{kind="agent_time",source="pbx"}');
       expect(agentTimes).toBe(4);
@@ -104,8 +105,8 @@ describe('metrics and health endpoints of the collector and aggregator services'
         value(a, 'cdrflow_aggregator_flushes_total'),
       );
       expect(value(a, 'cdrflow_aggregator_rows_per_flush_sum')).toBe(callsPublished + agentTimes + 1);
-      // The newest stint written: c6, arrived B+800 (2024-01-01 09:13:20 UTC); c7 is still open, so not written.
-      expect(value(a, 'cdrflow_aggregator_newest_call_arrival_timestamp_seconds')).toBe(1_704_100_400);
+      // The newest stint written: c7, arrived B+900 (2024-01-01 09:15:00 UTC), answered and not yet completed.
+      expect(value(a, 'cdrflow_aggregator_newest_call_arrival_timestamp_seconds')).toBe(1_704_100_500);
       expect(a.has('process_resident_memory_bytes')).toBe(true);
       // Lag per owned partition, read from the broker at scrape time, all caught up:
       // calls and surveys have 3 partitions each, rejects 1 (kept in file order).
@@ -114,14 +115,15 @@ describe('metrics and health endpoints of the collector and aggregator services'
       expect(lagSeries.map((k) => value(a, k))).toEqual(Array(7).fill(0));
 
       // Business figures, day1 alone (README: records from day1 lines): per queue,
-      // sales c1 c2 c4/2 c5, housing c0 c3 c4 c6. No queue→service mapping: service "".
+      // sales c1 c2 c4/2 c5 and c7 (answered with its wait at its CONNECT), housing c0 c3 c4 c6.
+      // No queue→service mapping: service "".
       const series = (name: string, queue: string) => `${name}{channel="phone",queue="${queue}",service=""}`;
       const expected: Record<string, { sales: number; housing: number }> = {
-        cdrflow_calls_offered_total: { sales: 4, housing: 4 },
-        cdrflow_calls_answered_total: { sales: 2, housing: 2 }, // c1 c4/2 | c0 c3
+        cdrflow_calls_offered_total: { sales: 5, housing: 4 },
+        cdrflow_calls_answered_total: { sales: 3, housing: 2 }, // c1 c4/2 c7 | c0 c3
         cdrflow_calls_abandoned_total: { sales: 1, housing: 0 }, // c2
-        cdrflow_calls_wait_seconds_sum: { sales: 18 + 30, housing: 40 + 60 },
-        cdrflow_calls_wait_seconds_count: { sales: 2, housing: 2 },
+        cdrflow_calls_wait_seconds_sum: { sales: 18 + 30 + 90, housing: 40 + 60 },
+        cdrflow_calls_wait_seconds_count: { sales: 3, housing: 2 },
         cdrflow_calls_answered_within_service_level_total: { sales: 1, housing: 0 }, // c1 (18 s ≤ 20 s)
       };
       for (const [name, byQueue] of Object.entries(expected)) {

@@ -19,7 +19,8 @@ import { tempDir } from '../support/temp-dir';
 
 /**
  * `cdrflow reconcile` and `cdrflow restate` over fixtures/queue_log day1.log +
- * day2.log (README: 12 records on 2024-01-01, Europe/London = UTC in January),
+ * day2.log (README: 12 final records on 2024-01-01, Europe/London = UTC in January,
+ * and c12 still waiting: 13 calls),
  * ingested by the real CLI (collector → embedded bus → aggregator → chDB).
  * The two commands are run through the Command objects main.ts registers;
  * `report` runs as the real CLI in a child process.
@@ -27,7 +28,7 @@ import { tempDir } from '../support/temp-dir';
  * The README's records fall in five interval rows (no queue is mapped to a service: service ''):
  *   08:45 housing  c0
  *   09:00 sales    c1, c2, c4/2, c5        09:00 housing  c3, c4, c6
- *   09:15 sales    c7, c10                 09:15 housing  c9, c11
+ *   09:15 sales    c7, c10, c12 (queued)   09:15 housing  c9, c11
  */
 const DAY = '2024-01-01';
 const dir = tempDir('reconcile');
@@ -83,7 +84,7 @@ beforeAll(async () => {
     '--source',
     'pbx',
   );
-  expect(ingest).toMatchObject({ published: 2, records: 12, rejects: 2 });
+  expect(ingest).toMatchObject({ published: 2, records: 14, rejects: 2 }); // 12 final, c7 answered at the end of day1, c12 queued
   beforeCorruption = await cli.report(DAY, DAY, 'queue');
   store = await ClickHouseStore.open({ target: { kind: 'embedded', path: join(dir, 'chdb') } });
   sql = await connect({ kind: 'embedded', path: join(dir, 'chdb') });
@@ -95,12 +96,12 @@ afterAll(async () => {
 });
 
 describe('reconcile and restate', () => {
-  it('finds interval_stats clean after ingest: 96 intervals, 5 interval rows, 12 calls', async () => {
-    expect(beforeCorruption.total).toMatchObject({ offered: 12, answered: 6, abandoned: 2 }); // README totals
+  it('finds interval_stats clean after ingest: 96 intervals, 5 interval rows, 13 calls', async () => {
+    expect(beforeCorruption.total).toMatchObject({ offered: 13, answered: 6, abandoned: 2 }); // README totals
     const { stdout, exitCode } = await cdrflow('reconcile', '--from', DAY, '--to', DAY);
     expect(exitCode).toBe(0);
     expect(stdout).toBe(
-      'Reconciled 2024-01-01..2024-01-01 (Europe/London): 96 intervals checked (5 interval rows), 12 calls read: no differences.\n',
+      'Reconciled 2024-01-01..2024-01-01 (Europe/London): 96 intervals checked (5 interval rows), 13 calls read: no differences.\n',
     );
   });
 
@@ -152,13 +153,13 @@ describe('reconcile and restate', () => {
         },
       ],
     });
-    // The corruption is in the reports: 12 + 2 offered, 6 + 1 answered, 2 + 1 abandoned.
-    expect((await reportNow()).total).toMatchObject({ offered: 14, answered: 7, abandoned: 3 });
+    // The corruption is in the reports: 13 + 2 offered, 6 + 1 answered, 2 + 1 abandoned.
+    expect((await reportNow()).total).toMatchObject({ offered: 15, answered: 7, abandoned: 3 });
 
     const { stdout, exitCode } = await cdrflow('reconcile', '--from', DAY, '--to', DAY, '--format', 'json');
     expect(exitCode).toBe(1);
     const result = JSON.parse(stdout) as { intervals: number; rows: number; calls: number; differences: unknown[] };
-    expect(result).toMatchObject({ intervals: 96, rows: 6, calls: 12 });
+    expect(result).toMatchObject({ intervals: 96, rows: 6, calls: 13 });
     const at = (time: string, queue: string) => ({
       intervalStartMs: Date.parse(`2024-01-01T${time}:00Z`),
       ...key,
@@ -166,8 +167,8 @@ describe('reconcile and restate', () => {
       service: '',
     });
     expect(result.differences).toEqual([
-      // 09:15 sales holds c7 (answered, 90 s) and c10 (abandoned, 2 s): 2 contacts, Σ wait 92 s.
-      { ...at('09:15', 'sales'), field: 'contacts', stored: 3, recomputed: 2 },
+      // 09:15 sales holds c7 (answered, 90 s), c10 (abandoned, 2 s) and c12 (queued, no wait): 3 contacts, Σ wait 92 s.
+      { ...at('09:15', 'sales'), field: 'contacts', stored: 4, recomputed: 3 },
       { ...at('09:15', 'sales'), field: 'abandoned', stored: 2, recomputed: 1 },
       { ...at('09:15', 'sales'), field: 'waitAllMs', stored: 94_000, recomputed: 92_000 },
       { ...at('09:15', 'sales'), field: 'abandonedWaitBuckets[≤ 5 s]', stored: 2, recomputed: 1 },
@@ -183,10 +184,10 @@ describe('reconcile and restate', () => {
     const table = await cdrflow('reconcile', '--from', DAY, '--to', DAY);
     expect(table.exitCode).toBe(1);
     expect(table.stdout).toMatch(
-      /\n2024-01-01 09:15 \+00:00 +pbx +phone +inbound +sales +\(unmapped\) +contacts +3 +2\n/,
+      /\n2024-01-01 09:15 \+00:00 +pbx +phone +inbound +sales +\(unmapped\) +contacts +4 +3\n/,
     );
     expect(table.stdout).toContain(
-      'Reconciled 2024-01-01..2024-01-01 (Europe/London): 96 intervals checked (6 interval rows), 12 calls read: 10 differences in 2 interval rows.\n',
+      'Reconciled 2024-01-01..2024-01-01 (Europe/London): 96 intervals checked (6 interval rows), 13 calls read: 10 differences in 2 interval rows.\n',
     );
     expect(table.stdout).toContain('`cdrflow restate --from 2024-01-01 --to 2024-01-01`');
   });
@@ -195,10 +196,10 @@ describe('reconcile and restate', () => {
     const { stdout, exitCode } = await cdrflow('restate', '--from', DAY, '--to', DAY);
     expect(exitCode).toBe(0);
     expect(stdout).toMatch(
-      /^Restated 2024-01-01\.\.2024-01-01 \(Europe\/London\) from 12 calls: 2 interval rows corrected \(10 fields\) by restatement 1,/,
+      /^Restated 2024-01-01\.\.2024-01-01 \(Europe\/London\) from 13 calls: 2 interval rows corrected \(10 fields\) by restatement 1,/,
     );
     expect(stdout).toContain(
-      'After restating: Reconciled 2024-01-01..2024-01-01 (Europe/London): 96 intervals checked (6 interval rows), 12 calls read: no differences.',
+      'After restating: Reconciled 2024-01-01..2024-01-01 (Europe/London): 96 intervals checked (6 interval rows), 13 calls read: no differences.',
     );
     // The correction is two signed rows (−1 contact each, −1 abandoned) and a committed offsets row.
     expect(
@@ -232,7 +233,7 @@ describe('reconcile and restate', () => {
       ),
     ).toEqual([{ topic: RESTATEMENTS.topic, partition: 0, next_offset: 1 }]);
     expect((await cdrflow('reconcile', '--from', DAY, '--to', DAY)).exitCode).toBe(0);
-    expect((await reportNow()).total).toMatchObject({ offered: 12, answered: 6, abandoned: 2 });
+    expect((await reportNow()).total).toMatchObject({ offered: 13, answered: 6, abandoned: 2 });
   });
 
   it('keeps the restatement when an aggregator (re)starts and discards its uncommitted rows', async () => {
@@ -270,11 +271,11 @@ describe('reconcile and restate', () => {
       ],
     });
     expect((await cdrflow('reconcile', '--from', DAY, '--to', DAY)).exitCode).toBe(0);
-    expect((await reportNow()).total.offered).toBe(12);
+    expect((await reportNow()).total.offered).toBe(13);
     const { stdout, exitCode } = await cdrflow('restate', '--from', DAY, '--to', DAY);
     expect(exitCode).toBe(0);
     expect(stdout).toBe(
-      'Nothing to restate in 2024-01-01..2024-01-01: 96 intervals checked (6 interval rows), 12 calls read, and interval_stats already agrees with them.\n',
+      'Nothing to restate in 2024-01-01..2024-01-01: 96 intervals checked (6 interval rows), 13 calls read, and interval_stats already agrees with them.\n',
     );
     const [left] = await rows<{ n: number }>(
       `SELECT count() AS n FROM interval_stats WHERE consumer_group = '${RESTATEMENTS.group}' AND src_offset = 2`,
@@ -289,7 +290,7 @@ describe('reconcile and restate', () => {
       const after = await cli.report(DAY, DAY, 'queue');
       expect(after.total).toEqual(beforeCorruption.total);
       expect(after.groups).toEqual(beforeCorruption.groups);
-      expect(group(after, 'phone', 'sales')).toMatchObject({ offered: 6, answered: 3, abandoned: 2 }); // README
+      expect(group(after, 'phone', 'sales')).toMatchObject({ offered: 7, answered: 3, abandoned: 2 }); // README, c12 waiting
     } finally {
       store = await ClickHouseStore.open({ target: { kind: 'embedded', path: join(dir, 'chdb') } });
       sql = await connect({ kind: 'embedded', path: join(dir, 'chdb') });
@@ -309,17 +310,17 @@ describe('a changed definition restates every period from stored counts', () => 
 
     const off = await reportNow(0);
     expect(await notice(0)).toBeNull(); // the first report on this store: nothing to compare with
-    expect(off.total).toMatchObject({ offered: 12, abandoned: 2, shortAbandons: 0 });
+    expect(off.total).toMatchObject({ offered: 13, abandoned: 2, shortAbandons: 0 });
 
     // README: the abandons are c2 (55 s) and c10 (2 s), both sales; within 10 s: c10 only.
     const ten = await reportNow(10);
     expect(await notice(10)).toBe(
       'Definitions changed since the last report (shortAbandonSeconds 0 → 10): every period is restated from stored counts; nothing stored was rewritten.',
     );
-    expect(ten.total).toMatchObject({ offered: 11, abandoned: 1, shortAbandons: 1 });
+    expect(ten.total).toMatchObject({ offered: 12, abandoned: 1, shortAbandons: 1 });
     expect(off.total.abandoned - ten.total.abandoned).toBe(1);
     const queue = (name: string) => ten.groups.find((g) => g.channel === 'phone' && g.group === name)?.figures;
-    expect(queue('sales')).toMatchObject({ offered: 5, abandoned: 1, shortAbandons: 1 });
+    expect(queue('sales')).toMatchObject({ offered: 6, abandoned: 1, shortAbandons: 1 });
     expect(queue('housing')).toMatchObject({ offered: 6, abandoned: 0, shortAbandons: 0 });
 
     expect(await notice(10)).toBeNull(); // said once

@@ -1,4 +1,5 @@
 import { parseCallRecord, type CallRecord, type Reject } from '@cdrflow/schema';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   QueueLogConfigError,
@@ -31,14 +32,38 @@ interface Collected {
   rejects: Reject[];
 }
 
-/** Every record must pass the real schema; rejects are returned as they are. */
-function collect(batches: ParseBatch[]): Collected {
+/** Every record emitted, in order; each must pass the real schema; rejects are returned as they are. */
+function collectAll(batches: ParseBatch[]): Collected {
   const out: Collected = { calls: [], rejects: [] };
   for (const b of batches) {
     for (const c of b.calls) out.calls.push(parseCallRecord(c));
     out.rejects.push(...b.rejects);
   }
   return out;
+}
+
+/**
+ * What the aggregator keeps: the latest version of each id, in the order the
+ * latest versions were emitted. An equal or older version must not differ.
+ */
+function latest(calls: readonly CallRecord[]): CallRecord[] {
+  const byId = new Map<string, CallRecord>();
+  for (const c of calls) {
+    const had = byId.get(c.id);
+    if (had !== undefined && had.version >= c.version) {
+      if (had.version === c.version) expect(c).toEqual(had);
+      continue;
+    }
+    byId.delete(c.id);
+    byId.set(c.id, c);
+  }
+  return [...byId.values()];
+}
+
+/** collectAll, then the latest version of each id. */
+function collect(batches: ParseBatch[]): Collected {
+  const all = collectAll(batches);
+  return { calls: latest(all.calls), rejects: all.rejects };
 }
 
 function bytes(text: string): Uint8Array {
@@ -65,7 +90,7 @@ function rec(fields: Partial<CallRecord> & Pick<CallRecord, 'id' | 'queue' | 'ar
     id: fields.id,
     contactId: fields.id,
     stint: 1,
-    version: 2,
+    version: 8,
     source: 'pbx',
     channel: 'phone',
     direction: 'inbound',
@@ -105,13 +130,13 @@ describe('QueueLogSession: one stint per queue', () => {
         [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
       ),
     );
-    // wait = CONNECT/COMPLETE holdtime 20 s; talk = calltime 120 s; version = 3 events folded.
+    // wait = CONNECT/COMPLETE holdtime 20 s; talk = calltime 120 s; version = 2 × 3 events + 4 for the close.
     expect(got).toEqual({
       calls: [
         rec({
           id: 'pbx:c1',
           queue: 'sales',
-          version: 3,
+          version: 10,
           arrivedAt: ms(0),
           answeredAt: ms(20),
           endedAt: ms(140),
@@ -231,10 +256,10 @@ describe('QueueLogSession: one stint per queue', () => {
     expect(
       got.calls.map((c) => [c.id, c.outcome, c.answeredAt, c.endedAt, c.waitMs, c.talkMs, c.agent, c.version]),
     ).toEqual([
-      ['pbx:t', 'answered', ms(15), ms(105), 15_000, 90_000, 'SIP/201', 3],
-      ['pbx:b', 'answered', ms(10), ms(70), 10_000, 60_000, 'SIP/202', 3],
-      ['pbx:a', 'answered', ms(12), ms(192), 12_000, 180_000, 'SIP/203', 3],
-      ['pbx:p', 'answered', ms(8), ms(38), 8_000, 30_000, 'SIP/204', 3],
+      ['pbx:t', 'answered', ms(15), ms(105), 15_000, 90_000, 'SIP/201', 10],
+      ['pbx:b', 'answered', ms(10), ms(70), 10_000, 60_000, 'SIP/202', 10],
+      ['pbx:a', 'answered', ms(12), ms(192), 12_000, 180_000, 'SIP/203', 10],
+      ['pbx:p', 'answered', ms(8), ms(38), 8_000, 30_000, 'SIP/204', 10],
     ]);
   });
 
@@ -291,7 +316,7 @@ describe('QueueLogSession: one stint per queue', () => {
         id: 'pbx:c1/2',
         contactId: 'pbx:c1',
         stint: 2,
-        version: 3,
+        version: 10,
         queue: 'housing',
         arrivedAt: ms(301),
         answeredAt: ms(331),
@@ -315,7 +340,7 @@ describe('QueueLogSession: versions', () => {
       [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
     );
     const once = readFile(session(), 'q.log', text);
-    expect(once.calls.map((c) => [c.id, c.version])).toEqual([['pbx:c1', 3]]);
+    expect(once.calls.map((c) => [c.id, c.version])).toEqual([['pbx:c1', 10]]);
     expect(readFile(session(), 'q.log', text)).toEqual(once);
   });
 });
@@ -331,7 +356,7 @@ describe('QueueLogSession: rotation and open calls', () => {
     rec({
       id: 'pbx:c1',
       queue: 'sales',
-      version: 3,
+      version: 10,
       arrivedAt: ms(0),
       answeredAt: ms(20),
       endedAt: ms(140),
@@ -367,7 +392,12 @@ describe('QueueLogSession: rotation and open calls', () => {
       for (const byte of bytes(text)) batches.push(parser.push(Uint8Array.of(byte)));
       batches.push(parser.end());
       if (file === 'day1.log') {
-        expect(collect(batches)).toEqual({ calls: [], rejects: [] });
+        // Each state as its line is read: c1 queued then answered (its wait known), c2 queued.
+        expect(collectAll(batches).calls.map((c) => [c.id, c.version, c.outcome, c.waitMs, c.endedAt])).toEqual([
+          ['pbx:c1', 2, 'queued', 0, null],
+          ['pbx:c1', 4, 'answered', 20_000, null],
+          ['pbx:c2', 2, 'queued', 0, null],
+        ]);
         expect(s.openCallCount()).toBe(2);
       }
     }
@@ -402,41 +432,80 @@ describe('QueueLogSession: rotation and open calls', () => {
     ).toThrow('unknown queue_log session state format "v0"');
   });
 
-  it('reports a call still open after the timeout as unclosed, then supersedes it when the close arrives', () => {
+  it('reports a call still waiting after the timeout as unclosed, keeps a connected one answered, and supersedes both when the close arrives', () => {
     const s = session({ openCallTimeoutMs: 3_600_000 });
-    // c1 arrives at T, is answered at T+10; the watermark reaches T+3611 (c9),
-    // 3611 s > 3600 s after arrival, so the end of file reports c1 unclosed.
+    // c1 arrives at T and is answered at T+10; c5 arrives at T and waits; the
+    // watermark reaches T+3611 (c9), 3611 s > 3600 s after arrival: c5 is
+    // reported unclosed (version 2 + 1), c1 stays answered (its talk time unknown).
     const first = readFile(
       s,
       'day1.log',
-      log([0, ENTER], [10, 'c1|sales|SIP/202|CONNECT|10|u1|3'], [3611, 'c9|sales|NONE|ENTERQUEUE||07700900009|1']),
+      log(
+        [0, ENTER],
+        [0, 'c5|sales|NONE|ENTERQUEUE||07700900005|2'],
+        [10, 'c1|sales|SIP/202|CONNECT|10|u1|3'],
+        [3611, 'c9|sales|NONE|ENTERQUEUE||07700900009|1'],
+      ),
     );
-    const unclosed = rec({
+    const connected = rec({
       id: 'pbx:c1',
       queue: 'sales',
+      version: 4,
       arrivedAt: ms(0),
       answeredAt: ms(10),
       waitMs: 10_000,
-      outcome: 'unclosed',
+      outcome: 'answered',
       callerKey: pseudo(CALLER),
       agent: 'SIP/202',
       file: 'day1.log',
-      line: 1,
+      line: 3,
     });
-    expect(first).toEqual({ calls: [unclosed], rejects: [] });
-    expect(s.openCallCount()).toBe(1); // c9 only: c1 was reported
-    const second = readFile(s, 'day2.log', log([4010, 'c1|sales|SIP/202|COMPLETECALLER|10|4000|1']));
-    // version 3 (ENTERQUEUE, CONNECT, COMPLETECALLER) > 2: it replaces the unclosed record.
+    const unclosed = rec({
+      id: 'pbx:c5',
+      queue: 'sales',
+      version: 3,
+      arrivedAt: ms(0),
+      outcome: 'unclosed',
+      callerKey: pseudo('07700900005'),
+      file: 'day1.log',
+      line: 2,
+    });
+    const queued = rec({
+      id: 'pbx:c9',
+      queue: 'sales',
+      version: 2,
+      arrivedAt: ms(3611),
+      outcome: 'queued',
+      callerKey: pseudo('07700900009'),
+      file: 'day1.log',
+      line: 4,
+    });
+    expect(first).toEqual({ calls: [unclosed, connected, queued], rejects: [] });
+    expect(s.openCallCount()).toBe(1); // c9 only: c1 and c5 passed the timeout
+    const second = readFile(
+      s,
+      'day2.log',
+      log([4010, 'c1|sales|SIP/202|COMPLETECALLER|10|4000|1'], [4011, 'c5|sales|NONE|ABANDON|2|2|4011']),
+    );
+    // 2 × 3 events + 4 = 10 > 4 and 2 × 2 + 4 = 8 > 3: they replace the earlier records.
     expect(second).toEqual({
       calls: [
         {
-          ...unclosed,
-          version: 3,
-          outcome: 'answered',
+          ...connected,
+          version: 10,
           endedAt: ms(4010),
           talkMs: 4_000_000,
           file: 'day2.log',
           line: 1,
+        },
+        {
+          ...unclosed,
+          version: 8,
+          outcome: 'abandoned',
+          endedAt: ms(4011),
+          waitMs: 4_011_000,
+          file: 'day2.log',
+          line: 2,
         },
       ],
       rejects: [],
@@ -455,19 +524,20 @@ describe('QueueLogSession: rotation and open calls', () => {
     expect(s.watermark()).toBe(ms(61));
   });
 
-  it('keeps a CONNECT with no ENTERQUEUE open and reports it by the timeout, arrival worked back from the hold', () => {
+  it('counts a CONNECT with no ENTERQUEUE as answered, arrival worked back from the hold, never unclosed', () => {
     const s = session({ openCallTimeoutMs: 60_000 });
     const got = readFile(s, 'q.log', log([20, 'c1|sales|SIP/9|CONNECT|20|u1|3'], [100, 'NONE|NONE|NONE|QUEUESTART|']));
-    // arrival = 20 − 20 = T; 100 − 0 = 100 s > 60 s.
+    // arrival = 20 − 20 = T; 100 − 0 = 100 s > 60 s: past the timeout, still answered.
+    expect(s.openCallCount()).toBe(0);
     expect(got.calls).toEqual([
       rec({
         id: 'pbx:c1',
         queue: 'sales',
-        version: 1,
+        version: 2,
         arrivedAt: ms(0),
         answeredAt: ms(20),
         waitMs: 20_000,
-        outcome: 'unclosed',
+        outcome: 'answered',
         agent: 'SIP/9',
         line: 1,
       }),
@@ -495,7 +565,7 @@ describe('QueueLogSession: messy logs', () => {
         [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
       ),
     );
-    expect(got.calls.map((c) => [c.id, c.version, c.line])).toEqual([['pbx:c1', 3, 4]]);
+    expect(got.calls.map((c) => [c.id, c.version, c.line])).toEqual([['pbx:c1', 10, 4]]);
     expect(got.rejects).toEqual([
       {
         schema: 'reject.v1',
@@ -525,15 +595,17 @@ describe('QueueLogSession: messy logs', () => {
       log([20, 'c1|sales|SIP/202|CONNECT|20|u1|3'], [0, ENTER], [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1']),
     );
     expect(got.calls.map((c) => [c.id, c.version, c.arrivedAt, c.answeredAt, c.callerKey])).toEqual([
-      ['pbx:c1', 3, ms(0), ms(20), pseudo(CALLER)],
+      ['pbx:c1', 10, ms(0), ms(20), pseudo(CALLER)],
     ]);
   });
 
   it('re-emits with a higher version when the ENTERQUEUE is read after the close', () => {
-    const got = readFile(session(), 'q.log', log([45, 'c1|sales|NONE|ABANDON|1|1|45'], [0, ENTER]));
+    const got = collectAll(
+      readWhole(session().openFile('q.log'), log([45, 'c1|sales|NONE|ABANDON|1|1|45'], [0, ENTER])),
+    );
     expect(got.calls.map((c) => [c.id, c.version, c.arrivedAt, c.callerKey])).toEqual([
-      ['pbx:c1', 1, ms(0), null], // rebuilt: 45 − 45 = T
-      ['pbx:c1', 2, ms(0), pseudo(CALLER)],
+      ['pbx:c1', 6, ms(0), null], // rebuilt: 45 − 45 = T
+      ['pbx:c1', 8, ms(0), pseudo(CALLER)],
     ]);
   });
 
@@ -552,7 +624,7 @@ describe('QueueLogSession: messy logs', () => {
       rec({
         id: 'pbx:c1',
         queue: 'housing',
-        version: 1,
+        version: 6,
         arrivedAt: ms(0),
         answeredAt: ms(40),
         endedAt: ms(240),
@@ -565,7 +637,7 @@ describe('QueueLogSession: messy logs', () => {
       rec({
         id: 'pbx:c2',
         queue: 'sales',
-        version: 1,
+        version: 6,
         arrivedAt: ms(40),
         endedAt: ms(100),
         waitMs: 60_000,
@@ -785,6 +857,192 @@ describe('QueueLogSession: database form (CSV export of the queue_log table)', (
     const wrong = readFile(db('UTC'), 'w.csv', 'time,callid,queue,agent,event,data\n');
     expect(wrong.rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
       [1, 'bad_field_count', 'not a queue_log table header: column 3 of the header is "queue", expected queuename'],
+    ]);
+  });
+});
+
+describe('QueueLogSession: a call counts when its fate is known (issue 14)', () => {
+  // c1 answered and completed, c2 abandoned, c3 connected in day1 and completed
+  // in day2, c4 waiting at the end of day1 and timed out in day2, c5 moves
+  // queue, c6 a CONNECT read before its ENTERQUEUE, c7 still waiting at the end.
+  const day1 = log(
+    [0, ENTER],
+    [5, 'c2|sales|NONE|ENTERQUEUE||07700900002|2'],
+    [20, 'c1|sales|SIP/202|CONNECT|20|u1|3'],
+    [30, 'c3|housing|NONE|ENTERQUEUE||07700900003|1'],
+    [50, 'c2|sales|NONE|ABANDON|2|2|45'],
+    [60, 'c3|housing|Agent/7|CONNECT|30|u3|2'],
+    [70, 'c4|housing|NONE|ENTERQUEUE||07700900004|2'],
+    [80, 'c5|sales|NONE|ENTERQUEUE||07700900005|1'],
+    [95, 'c6|sales|SIP/9|CONNECT|5|u6|1'],
+    [90, 'c6|sales|NONE|ENTERQUEUE||07700900006|3'],
+    [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
+  );
+  const day2 = log(
+    [150, 'c5|sales|NONE|EXITWITHTIMEOUT|1|1|70'],
+    [151, 'c5|housing|NONE|ENTERQUEUE||07700900005|1'],
+    [170, 'c4|housing|NONE|EXITWITHTIMEOUT|1|1|100'],
+    [181, 'c5|housing|Agent/8|CONNECT|30|u5|2'],
+    [200, 'c6|sales|SIP/9|COMPLETEAGENT|5|105|1'],
+    [240, 'c5|housing|Agent/8|COMPLETEAGENT|30|59|1'],
+    [300, 'c3|housing|Agent/7|COMPLETECALLER|30|240|1'],
+    [400, 'c7|sales|NONE|ENTERQUEUE||07700900007|1'],
+  );
+  const state = (c: CallRecord) => [c.id, c.version, c.outcome, c.waitMs, c.answeredAt, c.talkMs, c.endedAt];
+  /** The final records of a read: file and line aside, as the figures see them. */
+  const figuresOf = (calls: CallRecord[]) => latest(calls).map((c) => ({ ...c, file: '', line: 0 }));
+  const oneRead = (): Collected => readFile(session(), 'all.log', day1 + day2);
+
+  it('emits a waiting call queued and a connected one answered with its wait, then the close supersedes them', () => {
+    const s = session();
+    const first = collectAll(readWhole(s.openFile('day1.log'), day1));
+    expect(first.rejects).toEqual([]);
+    // One record per call: the closes as read, then the stints still open at the end of the file.
+    expect(first.calls.map(state)).toEqual([
+      ['pbx:c2', 8, 'abandoned', 45_000, null, 0, ms(50)],
+      ['pbx:c1', 10, 'answered', 20_000, ms(20), 120_000, ms(140)],
+      ['pbx:c3', 4, 'answered', 30_000, ms(60), 0, null],
+      ['pbx:c4', 2, 'queued', 0, null, 0, null],
+      ['pbx:c5', 2, 'queued', 0, null, 0, null],
+      ['pbx:c6', 4, 'answered', 5_000, ms(95), 0, null],
+    ]);
+    const second = collectAll(readWhole(s.openFile('day2.log'), day2));
+    expect(second.calls.map(state)).toEqual([
+      ['pbx:c5', 8, 'timeout', 70_000, null, 0, ms(150)],
+      ['pbx:c4', 8, 'timeout', 100_000, null, 0, ms(170)],
+      ['pbx:c6', 10, 'answered', 5_000, ms(95), 105_000, ms(200)],
+      ['pbx:c5/2', 10, 'answered', 30_000, ms(181), 59_000, ms(240)],
+      ['pbx:c3', 10, 'answered', 30_000, ms(60), 240_000, ms(300)],
+      ['pbx:c7', 2, 'queued', 0, null, 0, null],
+    ]);
+    // The final records equal a one-file read of both days.
+    const whole = oneRead();
+    expect(figuresOf([...first.calls, ...second.calls])).toEqual(expect.arrayContaining(figuresOf(whole.calls)));
+    expect(latest([...first.calls, ...second.calls])).toHaveLength(whole.calls.length);
+  });
+
+  it('emits exactly one record per call in a bulk one-push read; only a call still waiting at the end adds one', () => {
+    const got = collectAll(readWhole(session().openFile('all.log'), day1 + day2));
+    expect(got.rejects).toEqual([]);
+    const ids = got.calls.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(got.calls.filter((c) => c.endedAt === null).map(state)).toEqual([['pbx:c7', 2, 'queued', 0, null, 0, null]]);
+  });
+
+  it('gives the same final records per id when the input is cut at any byte into two pushes', () => {
+    const text = bytes(day1 + day2);
+    const whole = figuresOf(oneRead().calls);
+    for (let cut = 0; cut <= text.length; cut++) {
+      const parser = session().openFile('all.log');
+      const got = collectAll([parser.push(text.subarray(0, cut)), parser.push(text.subarray(cut)), parser.end()]);
+      expect(got.rejects).toEqual([]);
+      expect(figuresOf(got.calls)).toEqual(whole);
+      // At most one earlier state per call: the state it was in at the cut.
+      const perId = new Map<string, number>();
+      for (const c of got.calls) perId.set(c.id, (perId.get(c.id) ?? 0) + 1);
+      expect(Math.max(...perId.values())).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('gives the same final records for any chunking of both files, with a restart between them', () => {
+    const whole = figuresOf(oneRead().calls);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 200 }), (size1, size2) => {
+        const calls: CallRecord[] = [];
+        let s = session();
+        for (const [file, text, size] of [
+          ['day1.log', day1, size1],
+          ['day2.log', day2, size2],
+        ] as const) {
+          const parser = s.openFile(file);
+          const data = bytes(text);
+          const batches: ParseBatch[] = [];
+          for (let at = 0; at < data.length; at += size) batches.push(parser.push(data.subarray(at, at + size)));
+          batches.push(parser.end());
+          calls.push(...collectAll(batches).calls);
+          const saved = JSON.parse(JSON.stringify(s.snapshot())) as ReturnType<QueueLogSession['snapshot']>;
+          s = QueueLogSession.restore(
+            {
+              source: 'pbx',
+              form: 'file',
+              queueServices: { sales: 'Revenues', housing: 'Housing' },
+              pseudonymise: pseudo,
+            },
+            saved,
+          );
+        }
+        expect(figuresOf(calls)).toEqual(expect.arrayContaining(whole));
+        expect(latest(calls)).toHaveLength(whole.length);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('restores a snapshot written before open calls were emitted, and emits its open calls once', () => {
+    const first = session();
+    readFile(first, 'day1.log', day1);
+    const state = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<QueueLogSession['snapshot']>;
+    for (const call of state.calls) for (const stint of call.stints) delete stint.emitted;
+    const restored = QueueLogSession.restore(
+      { source: 'pbx', form: 'file', queueServices: { sales: 'Revenues', housing: 'Housing' }, pseudonymise: pseudo },
+      state,
+    );
+    const got = collectAll(readWhole(restored.openFile('empty.log'), ''));
+    // c1 and c2 closed (emitted before); c3, c4, c5, c6 open: emitted now, as a fresh read of day1 gave them.
+    expect(got.calls.map((c) => [c.id, c.version, c.outcome])).toEqual([
+      ['pbx:c3', 4, 'answered'],
+      ['pbx:c4', 2, 'queued'],
+      ['pbx:c5', 2, 'queued'],
+      ['pbx:c6', 4, 'answered'],
+    ]);
+    expect(collectAll(readWhole(restored.openFile('empty2.log'), '')).calls).toEqual([]);
+  });
+
+  it('forgets a connected call after the timeout and retention; a much later close is rebuilt with the same id and a higher version', () => {
+    const s = session({ openCallTimeoutMs: 60_000, retainMs: 60_000 });
+    const a = readFile(s, 'a.log', log([0, ENTER], [10, 'c1|sales|SIP/202|CONNECT|10|u1|3']));
+    expect(a.calls.map(state)).toEqual([['pbx:c1', 4, 'answered', 10_000, ms(10), 0, null]]);
+    // T+100: past the timeout, not reported unclosed; T+200: past the retention too, forgotten.
+    const b = readFile(s, 'b.log', log([100, 'NONE|NONE|NONE|QUEUESTART|'], [200, 'NONE|NONE|NONE|QUEUESTART|']));
+    expect(b).toEqual({ calls: [], rejects: [] });
+    expect(s.snapshot().calls).toEqual([]);
+    const c = readFile(s, 'c.log', log([250, 'c1|sales|SIP/202|COMPLETECALLER|10|240|1']));
+    // Rebuilt: arrival 250 − (10 + 240) = T, answered 250 − 240 = T+10; version 6 > 4.
+    expect(c.calls.map(state)).toEqual([['pbx:c1', 6, 'answered', 10_000, ms(10), 240_000, ms(250)]]);
+  });
+
+  it('does the same in the database form', () => {
+    const HEADER = 'id,time,callid,queuename,agent,event,data1,data2,data3,data4,data5';
+    const s = session({ form: 'db', zone: 'UTC', source: 'db' });
+    const first = collectAll(
+      readWhole(
+        s.openFile('a.csv'),
+        [
+          HEADER,
+          `1,2024-06-03 09:00:00,d1,sales,NONE,ENTERQUEUE,,${CALLER},1,,`,
+          '2,2024-06-03 09:00:25,d1,sales,SIP/1,CONNECT,25,d1.1,3,,',
+          '3,2024-06-03 09:01:00,d2,sales,NONE,ENTERQUEUE,,07700900002,2,,',
+        ].join('\n'),
+      ),
+    );
+    const at = (m: number, sec: number) => Date.UTC(2024, 5, 3, 9, m, sec);
+    expect(first.calls.map(state)).toEqual([
+      ['db:d1', 4, 'answered', 25_000, at(0, 25), 0, null],
+      ['db:d2', 2, 'queued', 0, null, 0, null],
+    ]);
+    const second = collectAll(
+      readWhole(
+        s.openFile('b.csv'),
+        [
+          HEADER,
+          '4,2024-06-03 09:02:00,d2,sales,NONE,ABANDON,2,2,60,,',
+          '5,2024-06-03 09:04:25,d1,sales,SIP/1,COMPLETECALLER,25,240,1,,',
+        ].join('\n'),
+      ),
+    );
+    expect(second.calls.map(state)).toEqual([
+      ['db:d2', 8, 'abandoned', 60_000, null, 0, at(2, 0)],
+      ['db:d1', 10, 'answered', 25_000, at(0, 25), 240_000, at(4, 25)],
     ]);
   });
 });

@@ -81,6 +81,10 @@ export function addCall(acc: CallAccumulator, call: CallFacts): void {
     case 'other':
       acc.other += 1;
       break;
+    case 'queued':
+      // Still waiting (queue_log, fate not known yet): offered, and in no wait figure (its wait is 0
+      // here and it is in no bucket); a later version with its fate replaces it.
+      break;
   }
 }
 

@@ -26,6 +26,20 @@ function buckets(counts: Record<number, number> = {}): number[] {
 }
 
 describe('CallAccumulator', () => {
+  it('counts a queued contact (fate not known yet) as a contact and in no outcome or wait figure', () => {
+    const acc = emptyCallAccumulator();
+    addCall(acc, { outcome: 'queued', waitMs: 0, talkMs: 0 });
+    expect(acc).toEqual({ ...emptyCallAccumulator(), contacts: 1 });
+    // Replaced by its answered version: the contact stays one, the wait moves in.
+    const net = mergeCallAccumulators(
+      mergeCallAccumulators(acc, callContribution({ outcome: 'queued', waitMs: 0, talkMs: 0 }, -1)),
+      callContribution({ outcome: 'answered', waitMs: 15_000, talkMs: 0 }, 1),
+    );
+    const want = emptyCallAccumulator();
+    addCall(want, { outcome: 'answered', waitMs: 15_000, talkMs: 0 });
+    expect(net).toEqual(want);
+  });
+
   it('documents a stable scalar field list', () => {
     expect(CALL_ACCUMULATOR_SCALAR_FIELDS).toEqual([
       'contacts',

@@ -27,6 +27,10 @@ export const OUTCOMES = [
   'withdrawn', // removed from the queue by the system (WITHDRAW)
   'unclosed', // no closing event arrived within the open-call timeout
   'other', // a vendor outcome code mapped to nothing more specific
+  // Still waiting, fate not known yet: a queue_log stint emitted before its CONNECT
+  // or exit (docs/formats.md). Counts as offered and in no wait figure; a later
+  // version of the same id replaces it once its fate is read.
+  'queued',
 ] as const;
 
 export const CallRecordV1 = z

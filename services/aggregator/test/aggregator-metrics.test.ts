@@ -73,6 +73,44 @@ describe('callIncrements: a flush’s interval deltas → business metric increm
     ]);
   });
 
+  it('moves offered once at ENTERQUEUE and answered with its wait at CONNECT; the completion changes neither', () => {
+    const labels = { queue: 'housing', service: 'Housing', channel: 'phone' };
+    const queued = call({
+      id: 'p:1',
+      version: 2,
+      outcome: 'queued',
+      waitMs: 0,
+      answeredAt: null,
+      endedAt: null,
+      talkMs: 0,
+      agent: null,
+    });
+    const connected = call({ id: 'p:1', version: 4, waitMs: 12_000, endedAt: null, talkMs: 0 });
+    const completed = call({ id: 'p:1', version: 10, waitMs: 12_000, talkMs: 60_000 });
+    const zero = { offered: 0, answered: 0, abandoned: 0, waitSeconds: 0, waitCount: 0, answeredWithinServiceLevel: 0 };
+    expect(callIncrements([flush([{ call: queued }])], SL, bounders())).toEqual([
+      { labels, net: { ...zero, offered: 1 } },
+    ]);
+    expect(callIncrements([flush([{ call: connected, replaces: queued }])], SL, bounders())).toEqual([
+      { labels, net: { ...zero, answered: 1, waitSeconds: 12, waitCount: 1, answeredWithinServiceLevel: 1 } },
+    ]);
+    expect(callIncrements([flush([{ call: completed, replaces: connected }])], SL, bounders())).toEqual([
+      { labels, net: zero },
+    ]);
+    // A caller who hangs up while queued: abandoned at that event, offered still once.
+    const abandoned = call({
+      id: 'p:1',
+      version: 8,
+      outcome: 'abandoned',
+      waitMs: 40_000,
+      answeredAt: null,
+      agent: null,
+    });
+    expect(callIncrements([flush([{ call: abandoned, replaces: queued }])], SL, bounders())).toEqual([
+      { labels, net: { ...zero, abandoned: 1 } },
+    ]);
+  });
+
   it('bounds queue and service labels, adding everything past the limit under other', () => {
     const parts = [
       flush([

@@ -3,7 +3,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { TOPICS, type BusProducer } from '@cdrflow/bus';
-import type { FileParser } from '@cdrflow/formats';
+import type { FileParser, ParseBatch } from '@cdrflow/formats';
 import type { CollectorState } from './collector-state';
 import { NOTHING_PUBLISHED, notify, type CollectorListener, type ReadPublishOptions } from './collector';
 import { Outbox, type PublishedCounts } from './outbox';
@@ -132,6 +132,12 @@ export class QueueLogFollower {
   private saved: FollowState;
   private position: FollowPosition | null;
   private parser: FileParser | null = null;
+  /**
+   * What priming a reopened parser gave: nothing, except the open calls of a
+   * session snapshot written before open calls were emitted, which its first
+   * push emits (docs/decisions.md, 34); published with the first bytes fed.
+   */
+  private primed: ParseBatch | null = null;
   private readonly maxBytesPerPoll: number;
   private stopping = false;
   private wake: (() => void) | undefined;
@@ -323,7 +329,9 @@ export class QueueLogFollower {
       }
     }
     // end() flushes a last line without a newline and reports calls open too long, as at the end of any file.
-    await outbox.add(this.parserFor(new Uint8Array(0)).end());
+    const last = this.parserFor(new Uint8Array(0)).end();
+    await this.addPrimed(outbox);
+    await outbox.add(last);
     this.parser = null;
     work.rotations += 1;
     this.log.info(
@@ -381,6 +389,7 @@ export class QueueLogFollower {
   private async feed(bytes: Uint8Array, outbox: Outbox, work: PollWork): Promise<void> {
     const pos = this.position as FollowPosition;
     const batch = this.parserFor(bytes).push(bytes);
+    await this.addPrimed(outbox);
     pos.offset += bytes.length;
     pos.lines += countNewlines(bytes);
     work.bytes += bytes.length;
@@ -396,9 +405,15 @@ export class QueueLogFollower {
     const parser = this.reader.openFile(pos.label);
     // The parser numbers physical lines itself and skips blank ones, so
     // `lines` newlines bring its count to where the saved offset is.
-    if (pos.lines > 0) parser.push(Buffer.alloc(pos.lines, LF));
+    if (pos.lines > 0) this.primed = parser.push(Buffer.alloc(pos.lines, LF));
     this.parser = parser;
     return parser;
+  }
+
+  private async addPrimed(outbox: Outbox): Promise<void> {
+    const primed = this.primed;
+    this.primed = null;
+    if (primed !== null && primed.calls.length + primed.rejects.length > 0) await outbox.add(primed);
   }
 
   /**

@@ -44,8 +44,14 @@ class MemoryProducer implements BusProducer {
     return this.sent.filter((s) => s.topic === topic).flatMap((s) => decodeMessage(s.message.value).records);
   }
 
+  /** Every call record published: each state of a call as its lines are read (queued, answered, final). */
   calls(): CallRecord[] {
     return this.records(TOPICS.calls).filter((r) => r.schema === 'call.v1');
+  }
+
+  /** The final records only (the call ended), in the order published. */
+  finals(): CallRecord[] {
+    return this.calls().filter((c) => c.endedAt !== null);
   }
 
   rejects(): Reject[] {
@@ -109,6 +115,10 @@ function setup(): Setup {
 
 const ids = (calls: CallRecord[]) => calls.map((c) => c.id);
 
+// With 16-byte chunks every line is fed (pushed) alone, so every line that
+// changes a call publishes its state: an answered() call is 3 records
+// (queued, answered with its wait, final).
+
 describe('QueueLogFollower', () => {
   it('publishes lines as they are appended, holding back a partial last line until its newline arrives', async () => {
     const s = setup();
@@ -116,14 +126,22 @@ describe('QueueLogFollower', () => {
     writeFileSync(s.live, answered('a', 0) + enter('b', 100) + `${T + 110}|b|sales|SIP/101|CONN`);
 
     const first = await f.pollOnce();
-    expect(first).toMatchObject({ records: 1, rejects: 0, rotations: 0, skipped: [], more: false });
+    expect(first).toMatchObject({ records: 4, rejects: 0, rotations: 0, skipped: [], more: false });
     expect(first.bytes).toBe(Buffer.byteLength(answered('a', 0) + enter('b', 100)));
 
     appendFileSync(s.live, `ECT|10|b.9|2\n` + complete('b', 170));
-    expect(await f.pollOnce()).toMatchObject({ records: 1, rejects: 0 });
+    expect(await f.pollOnce()).toMatchObject({ records: 2, rejects: 0 });
     expect(await f.pollOnce()).toMatchObject({ records: 0, rejects: 0, bytes: 0 });
 
-    const calls = s.producer.calls();
+    expect(s.producer.calls().map((c) => [c.id, c.outcome, c.version])).toEqual([
+      ['pbx:a', 'queued', 2],
+      ['pbx:a', 'answered', 4],
+      ['pbx:a', 'answered', 10],
+      ['pbx:b', 'queued', 2],
+      ['pbx:b', 'answered', 4],
+      ['pbx:b', 'answered', 10],
+    ]);
+    const calls = s.producer.finals();
     expect(ids(calls)).toEqual(['pbx:a', 'pbx:b']);
     expect(calls[1]).toMatchObject({ waitMs: 10_000, talkMs: 60_000, outcome: 'answered', line: 6 });
     expect(calls[1]!.file).toBe(`${s.live}@2023-11-14T22:13:20Z`);
@@ -134,15 +152,15 @@ describe('QueueLogFollower', () => {
     const s = setup();
     const f = s.follower();
     writeFileSync(s.live, answered('a', 0));
-    expect(await f.pollOnce()).toMatchObject({ records: 1 });
+    expect(await f.pollOnce()).toMatchObject({ records: 3 });
 
     appendFileSync(s.live, answered('b', 100)); // after the last poll, before rotation
     renameSync(s.live, `${s.live}.1`);
     writeFileSync(s.live, answered('c', 86_400));
 
-    expect(await f.pollOnce()).toMatchObject({ records: 2, rejects: 0, rotations: 1, skipped: [] });
+    expect(await f.pollOnce()).toMatchObject({ records: 6, rejects: 0, rotations: 1, skipped: [] });
     expect(await f.pollOnce()).toMatchObject({ records: 0, rotations: 0 });
-    const calls = s.producer.calls();
+    const calls = s.producer.finals();
     expect(ids(calls)).toEqual(['pbx:a', 'pbx:b', 'pbx:c']);
     expect(calls[1]).toMatchObject({ file: `${s.live}@2023-11-14T22:13:20Z`, line: 6 });
     expect(calls[2]).toMatchObject({ file: `${s.live}@2023-11-15T22:13:20Z`, line: 3 });
@@ -159,12 +177,12 @@ describe('QueueLogFollower', () => {
     expect(await f.pollOnce()).toMatchObject({ records: 0, rotations: 0 }); // no live file at all for a moment
     writeFileSync(s.live, ''); // logrotate `create`
     appendFileSync(`${s.live}.1`, answered('b', 100)); // Asterisk still writes to its open file
-    expect(await f.pollOnce()).toMatchObject({ records: 1, rotations: 0 });
+    expect(await f.pollOnce()).toMatchObject({ records: 3, rotations: 0 });
     appendFileSync(`${s.live}.1`, answered('c', 200));
     appendFileSync(s.live, answered('d', 300)); // `logger reload`: Asterisk writes to the new file
-    expect(await f.pollOnce()).toMatchObject({ records: 2, rotations: 1 });
+    expect(await f.pollOnce()).toMatchObject({ records: 6, rotations: 1 });
 
-    expect(ids(s.producer.calls())).toEqual(['pbx:a', 'pbx:b', 'pbx:c', 'pbx:d']);
+    expect(ids(s.producer.finals())).toEqual(['pbx:a', 'pbx:b', 'pbx:c', 'pbx:d']);
     expect(s.producer.rejects()).toEqual([]);
   });
 
@@ -172,7 +190,7 @@ describe('QueueLogFollower', () => {
     const s = setup();
     const f = s.follower();
     writeFileSync(s.live, answered('a', 0) + answered('b', 100));
-    expect(await f.pollOnce()).toMatchObject({ records: 2 });
+    expect(await f.pollOnce()).toMatchObject({ records: 6 });
 
     appendFileSync(s.live, answered('c', 200)); // after the last poll, before rotation
     copyFileSync(s.live, `${s.live}.1`);
@@ -180,9 +198,9 @@ describe('QueueLogFollower', () => {
     appendFileSync(s.live, answered('d', 86_400));
     expect(statSync(s.live).size).toBeLessThan(statSync(`${s.live}.1`).size);
 
-    expect(await f.pollOnce()).toMatchObject({ records: 2, rejects: 0, rotations: 1, skipped: [] });
+    expect(await f.pollOnce()).toMatchObject({ records: 6, rejects: 0, rotations: 1, skipped: [] });
     expect(await f.pollOnce()).toMatchObject({ records: 0, rotations: 0 });
-    expect(ids(s.producer.calls())).toEqual(['pbx:a', 'pbx:b', 'pbx:c', 'pbx:d']);
+    expect(ids(s.producer.finals())).toEqual(['pbx:a', 'pbx:b', 'pbx:c', 'pbx:d']);
     expect(s.producer.rejects()).toEqual([]);
   });
 
@@ -198,8 +216,8 @@ describe('QueueLogFollower', () => {
     appendFileSync(s.live, answered('c', 86_400) + answered('d', 86_500) + answered('e', 86_600));
     expect(statSync(s.live).size).toBeGreaterThan(Buffer.byteLength(answered('a', 0)));
 
-    expect(await f.pollOnce()).toMatchObject({ records: 4, rejects: 0, rotations: 1, skipped: [] });
-    expect(ids(s.producer.calls())).toEqual(['pbx:a', 'pbx:b', 'pbx:c', 'pbx:d', 'pbx:e']);
+    expect(await f.pollOnce()).toMatchObject({ records: 12, rejects: 0, rotations: 1, skipped: [] });
+    expect(ids(s.producer.finals())).toEqual(['pbx:a', 'pbx:b', 'pbx:c', 'pbx:d', 'pbx:e']);
     expect(s.producer.rejects()).toEqual([]);
   });
 
@@ -216,11 +234,11 @@ describe('QueueLogFollower', () => {
     renameSync(`${s.live}.new`, s.live);
 
     const outcome = await f.pollOnce();
-    expect(outcome).toMatchObject({ records: 1, rotations: 1 });
+    expect(outcome).toMatchObject({ records: 3, rotations: 1 });
     expect(outcome.skipped).toHaveLength(1);
     expect(outcome.skipped[0]).toMatchObject({ file: `${s.live}@2023-11-14T22:13:20Z`, fromByte: offset });
     expect(outcome.skipped[0]!.reason).toMatch(/rotated by rename/);
-    expect(ids(s.producer.calls())).toEqual(['pbx:a', 'pbx:c']);
+    expect(ids(s.producer.finals())).toEqual(['pbx:a', 'pbx:c']);
   });
 
   it('a generation rotated away while the follower was stopped is reported, not skipped silently', async () => {
@@ -237,24 +255,24 @@ describe('QueueLogFollower', () => {
     utimesSync(`${s.live}.1`, new Date(day1.getTime() + 86_400_000), new Date(day1.getTime() + 86_400_000));
 
     const outcome = await s.follower().pollOnce();
-    expect(outcome).toMatchObject({ records: 2, rotations: 1 });
+    expect(outcome).toMatchObject({ records: 6, rotations: 1 });
     expect(outcome.skipped).toEqual([expect.objectContaining({ file: `${s.live}.1`, fromByte: 0 })]);
-    expect(ids(s.producer.calls())).toEqual(['pbx:a', 'pbx:b', 'pbx:d']);
+    expect(ids(s.producer.finals())).toEqual(['pbx:a', 'pbx:b', 'pbx:d']);
   });
 
   it('a restart from the saved state reads no line twice and misses none, line numbers carrying on', async () => {
     const s = setup();
     writeFileSync(s.live, answered('a', 0) + enter('b', 100));
-    expect(await s.follower().pollOnce()).toMatchObject({ records: 1 });
+    expect(await s.follower().pollOnce()).toMatchObject({ records: 4 });
 
     appendFileSync(s.live, connect('b', 110) + complete('b', 170) + answered('c', 200));
     const restarted = s.follower();
-    expect(await restarted.pollOnce()).toMatchObject({ records: 2, rejects: 0 });
+    expect(await restarted.pollOnce()).toMatchObject({ records: 5, rejects: 0 });
     expect(await s.follower().pollOnce()).toMatchObject({ records: 0, rejects: 0, bytes: 0 });
 
-    const calls = s.producer.calls();
+    const calls = s.producer.finals();
     expect(ids(calls)).toEqual(['pbx:a', 'pbx:b', 'pbx:c']);
-    expect(calls[1]).toMatchObject({ version: 3, waitMs: 10_000, line: 6, arrivedAt: (T + 100) * 1000 });
+    expect(calls[1]).toMatchObject({ version: 10, waitMs: 10_000, line: 6, arrivedAt: (T + 100) * 1000 });
     expect(calls[2]).toMatchObject({ line: 9 });
     expect(s.producer.rejects()).toEqual([]);
   });
@@ -267,28 +285,30 @@ describe('QueueLogFollower', () => {
     renameSync(s.live, `${s.live}.1`);
     writeFileSync(s.live, answered('c', 86_400));
 
-    expect(await s.follower().pollOnce()).toMatchObject({ records: 2, rotations: 1 });
-    expect(ids(s.producer.calls())).toEqual(['pbx:a', 'pbx:b', 'pbx:c']);
+    expect(await s.follower().pollOnce()).toMatchObject({ records: 6, rotations: 1 });
+    expect(ids(s.producer.finals())).toEqual(['pbx:a', 'pbx:b', 'pbx:c']);
     expect(s.producer.rejects()).toEqual([]);
   });
 
   it('a crash between publish and state save re-publishes only the last poll, identically, with no duplicate_line', async () => {
     const s = setup();
     writeFileSync(s.live, answered('a', 0) + enter('b', 100) + connect('b', 110));
-    expect(await s.follower().pollOnce()).toMatchObject({ records: 1 });
+    expect(await s.follower().pollOnce()).toMatchObject({ records: 5 });
     const stateBefore = readFileSync(s.statePath, 'utf8');
 
     appendFileSync(s.live, complete('b', 170) + answered('c', 200));
     s.producer.failNextSend = true;
     await expect(s.follower().pollOnce()).rejects.toThrow(/crash after publish/);
     expect(readFileSync(s.statePath, 'utf8')).toBe(stateBefore); // nothing saved
-    expect(ids(s.producer.calls())).toEqual(['pbx:a', 'pbx:b', 'pbx:c']); // published, never acknowledged
+    // The first send of the poll (publishBatchRecords 2: b's final record, c queued) went out, never acknowledged.
+    expect(ids(s.producer.finals())).toEqual(['pbx:a', 'pbx:b']);
 
     // The restarted follower re-reads the last poll only: not a again.
-    expect(await s.follower().pollOnce()).toMatchObject({ records: 2, rejects: 0 });
+    expect(await s.follower().pollOnce()).toMatchObject({ records: 4, rejects: 0 });
+    expect(ids(s.producer.finals())).toEqual(['pbx:a', 'pbx:b', 'pbx:b', 'pbx:c']);
     const calls = s.producer.calls();
-    expect(ids(calls)).toEqual(['pbx:a', 'pbx:b', 'pbx:c', 'pbx:b', 'pbx:c']);
-    expect(calls.slice(3)).toEqual(calls.slice(1, 3)); // same ids, versions, files and lines: dedupe absorbs them
+    expect(calls).toHaveLength(11);
+    expect(calls.slice(7, 9)).toEqual(calls.slice(5, 7)); // same ids, versions, files and lines: dedupe absorbs them
     expect(s.producer.rejects()).toEqual([]);
   });
 
@@ -300,20 +320,26 @@ describe('QueueLogFollower', () => {
     appendFileSync(s.live, complete('a', 70) + answered('b', 100));
     s.producer.failNextSend = true;
     await expect(f.pollOnce()).rejects.toThrow();
-    expect(await f.pollOnce()).toMatchObject({ records: 2, rejects: 0 });
+    expect(await f.pollOnce()).toMatchObject({ records: 4, rejects: 0 });
+    const finals = s.producer.finals();
+    // The failed poll's first send (a's final record, b queued) went out before the throw.
+    expect(ids(finals)).toEqual(['pbx:a', 'pbx:a', 'pbx:b']);
+    expect(finals[1]).toEqual(finals[0]);
     const calls = s.producer.calls();
-    expect(ids(calls)).toEqual(['pbx:a', 'pbx:b', 'pbx:a', 'pbx:b']);
-    expect(calls[2]).toEqual(calls[0]);
+    expect(calls).toHaveLength(8);
+    expect(calls.slice(4, 6)).toEqual(calls.slice(2, 4));
     expect(s.producer.rejects()).toEqual([]);
   });
 
   it.each(['rename', 'copy-truncate'] as const)(
-    'a call that starts before a %s rotation and ends after it gives one record',
+    'a call that starts before a %s rotation and ends after it gives one final record',
     async (how) => {
       const s = setup();
       const f = s.follower();
       writeFileSync(s.live, enter('x', 3500) + connect('x', 3510));
-      expect(await f.pollOnce()).toMatchObject({ records: 0 });
+      expect(await f.pollOnce()).toMatchObject({ records: 2 });
+      // Answered with its wait as soon as the CONNECT is read; its talk time follows.
+      expect(s.producer.calls()[1]).toMatchObject({ version: 4, outcome: 'answered', waitMs: 10_000, endedAt: null });
       if (how === 'rename') {
         renameSync(s.live, `${s.live}.1`);
         writeFileSync(s.live, complete('x', 3630));
@@ -323,11 +349,11 @@ describe('QueueLogFollower', () => {
         appendFileSync(s.live, complete('x', 3630));
       }
       expect(await f.pollOnce()).toMatchObject({ records: 1, rejects: 0, rotations: 1 });
-      const calls = s.producer.calls();
+      const calls = s.producer.finals();
       expect(calls).toHaveLength(1);
       expect(calls[0]).toMatchObject({
         id: 'pbx:x',
-        version: 3,
+        version: 10,
         outcome: 'answered',
         arrivedAt: (T + 3500) * 1000,
         waitMs: 10_000,
@@ -348,9 +374,9 @@ describe('QueueLogFollower', () => {
       more = outcome.more;
     }
     expect(outcomes.length).toBeGreaterThan(2);
-    expect(outcomes.reduce((n, o) => n + o.records, 0)).toBe(10);
-    expect(new Set(ids(s.producer.calls())).size).toBe(10);
-    expect(s.producer.calls()).toHaveLength(10);
+    expect(outcomes.reduce((n, o) => n + o.records, 0)).toBe(30);
+    expect(new Set(ids(s.producer.finals())).size).toBe(10);
+    expect(s.producer.finals()).toHaveLength(10);
     expect(s.producer.rejects()).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import {
   buildStintRecord,
   stintArrivalMs,
   stintFirstEventMs,
+  stintVersion,
   type EventPlace,
   type QueueLogStintState,
 } from './queue-log-stint';
@@ -165,9 +166,15 @@ function isPerson(callerId: string): boolean {
  * Rules (docs/formats.md, "Asterisk queue_log"):
  * - a stint is ENTERQUEUE … closing event for one callid and queue; a callid
  *   that enters another queue starts stint n+1 (id `<source>:<callid>/<n>`);
+ * - a call counts when its fate is known: each push of bytes (and the end of
+ *   a file) emits one record per stint it changed, in its latest state —
+ *   `queued` once its ENTERQUEUE is read, `answered` with its wait once its
+ *   CONNECT is, final at its close (a close is emitted as it is read, as
+ *   before). A bulk read of a closed file in large chunks so emits mostly one
+ *   record per call; a live follower's poll emits each state as it happens;
  * - events fold by meaning, not line order: a CONNECT read before its
- *   ENTERQUEUE joins the same stint; `version` = events folded (1–3), so a
- *   re-read gives the same version and a later fold supersedes;
+ *   ENTERQUEUE joins the same stint; `version` (stintVersion) orders every
+ *   state and is the same on a re-read, so a later fold supersedes;
  * - waits are the events' own figures (hold/wait seconds), not timestamp
  *   differences, except the Asterisk 1.4 exit forms that carry none;
  * - a closing event with no ENTERQUEUE is rebuilt from its figures when it
@@ -177,8 +184,10 @@ function isPerson(callerId: string): boolean {
  *   data) is `duplicate_line`;
  * - a stint still open `openCallTimeoutMs` after its arrival, measured
  *   against the watermark (latest event time read, never the wall clock), is
- *   reported `unclosed` at the end of each file and by `expire()`; a close
- *   read later supersedes it with a higher version;
+ *   reported `unclosed` at the end of each file and by `expire()` if it is
+ *   still waiting; a CONNECTed one stays answered (talk time unknown) and is
+ *   forgotten `retainMs` later; a CONNECT or close read later supersedes
+ *   with a higher version;
  * - agent, ring, DID/INFO and custom events are checked and consumed; an
  *   unknown event is `unknown_event` unless both its queue and agent are
  *   `NONE` (a QueueLog() marker outside any queue).
@@ -195,6 +204,13 @@ export class QueueLogSession {
   private readonly agents = new Map<string, QueueLogAgentState>();
   /** End of the interval holding the watermark: agents' finished intervals are emitted once it is passed. */
   private agentBoundaryMs = Number.NEGATIVE_INFINITY;
+  /**
+   * Open stints changed since the last flush, with their calls (closes emit at once). Two plain arrays,
+   * not a Map keyed by stint: a stint changed twice in a push is listed twice and emitted once, since
+   * the flush skips a stint already emitted at its current version; cheaper per event than hashing.
+   */
+  private readonly pendingStints: QueueLogStintState[] = [];
+  private readonly pendingCalls: LiveCall[] = [];
 
   constructor(options: QueueLogSessionOptions) {
     this.options = resolve(options);
@@ -216,12 +232,24 @@ export class QueueLogSession {
     if (state.watermarkMs !== null) session.agentBoundaryMs = intervalStart(state.watermarkMs) + INTERVAL_MS;
     for (const agent of state.agents ?? []) session.agents.set(agent.agent, { ...agent, queues: [...agent.queues] });
     for (const call of state.calls) {
-      session.calls.set(call.callid, {
+      const live: LiveCall = {
         callid: call.callid,
         touchedMs: call.touchedMs,
         keys: [...call.keys],
         stints: call.stints.map((s) => structuredClone(s)),
-      });
+      };
+      session.calls.set(call.callid, live);
+      for (const s of live.stints) {
+        if (s.emitted !== undefined) continue;
+        // Written before open stints were emitted: a closed stint was emitted at its close; an open one
+        // was not (or only as `unclosed`), so it is emitted at the next flush in its current state.
+        if (s.close !== null) s.emitted = stintVersion(s);
+        else {
+          s.emitted = 0;
+          session.pendingStints.push(s);
+          session.pendingCalls.push(live);
+        }
+      }
     }
     return session;
   }
@@ -279,12 +307,14 @@ export class QueueLogSession {
     return {
       push: (chunk) => {
         splitter.pushEach(chunk, onLine, encoding);
+        this.flush(out);
         return batch();
       },
       end: () => {
         splitter.endEach(onLine, encoding);
         const done = batch();
         this.expireInto(done);
+        this.flush(done);
         this.agentsProvisional(done);
         return done;
       },
@@ -295,7 +325,21 @@ export class QueueLogSession {
   expire(): ParseBatch {
     const out = emptyBatch();
     this.expireInto(out);
+    this.flush(out);
     return out;
+  }
+
+  /** One record per stint changed since the last flush, in its latest state (the coalescing of a push). */
+  private flush(out: ParseBatch): void {
+    const stints = this.pendingStints;
+    if (stints.length === 0) return;
+    const calls = this.pendingCalls;
+    for (let i = 0; i < stints.length; i++) {
+      const stint = stints[i] as QueueLogStintState;
+      if (stint.emitted !== stintVersion(stint)) this.emit(calls[i] as LiveCall, stint, null, out);
+    }
+    stints.length = 0;
+    calls.length = 0;
   }
 
   private expireInto(out: ParseBatch): void {
@@ -310,8 +354,10 @@ export class QueueLogSession {
         if (arrival !== null && now - arrival > this.options.openCallTimeoutMs) {
           s.reported = true;
           call.touchedMs = Math.max(call.touchedMs, now);
-          const place = s.enter ?? s.connect;
-          this.emit(call, s, { file: place?.file ?? '', line: place?.line ?? 0 }, '', out);
+          // Waiting: emitted `unclosed`. CONNECTed: it stays answered (its talk time unknown), and is
+          // forgotten like a finished call; a fault its partial records hid is reported now, once.
+          if (s.connect === null) this.emit(call, s, { file: s.enter?.file ?? '', line: s.enter?.line ?? 0 }, out);
+          else this.reportFault(call, s, out);
         } else {
           finished = false;
         }
@@ -625,22 +671,50 @@ export class QueueLogSession {
     }
     call.keys.push(key);
     if (ev.atMs > call.touchedMs) call.touchedMs = ev.atMs;
-    if (stint.close !== null || stint.reported) this.emit(call, stint, place, this.redact(text, ev), out);
+    // A close is emitted as it is read (as before open stints were emitted); an open stint at the flush.
+    if (stint.close !== null)
+      this.emit(call, stint, { file: place.file, line: place.line, raw: this.redact(text, ev) }, out);
+    else {
+      this.pendingStints.push(stint);
+      this.pendingCalls.push(call);
+    }
   }
 
+  /**
+   * Emits the stint's record in its current state. A final record (closed,
+   * `unclosed`) that fails the checks is a reject at `where`, as always; an
+   * open stint's record (`where` null) that fails is dropped quietly, its
+   * fault reported by its close or by the open-call timeout, so a stint is
+   * rejected once, as before.
+   */
   private emit(
     call: LiveCall,
     stint: QueueLogStintState,
-    where: { file: string; line: number },
-    raw: string,
+    where: { file: string; line: number; raw?: string } | null,
     out: ParseBatch,
   ): void {
     const record = buildStintRecord(
       { source: this.options.source, callid: call.callid, service: this.services.get(stint.queue) ?? '' },
       stint,
     );
-    if ('reason' in record) return this.reject(where.file, where.line, record.reason, record.detail, raw, out);
+    stint.emitted = 'reason' in record ? stintVersion(stint) : record.version;
+    if ('reason' in record) {
+      if (where !== null) this.reject(where.file, where.line, record.reason, record.detail, where.raw ?? '', out);
+      return;
+    }
     out.calls.push(record);
+  }
+
+  /** The reject a CONNECTed stint's record would give, reported when it times out without a close. */
+  private reportFault(call: LiveCall, stint: QueueLogStintState, out: ParseBatch): void {
+    const record = buildStintRecord(
+      { source: this.options.source, callid: call.callid, service: this.services.get(stint.queue) ?? '' },
+      stint,
+    );
+    if ('reason' in record) {
+      const place = stint.connect ?? stint.enter;
+      this.reject(place?.file ?? '', place?.line ?? 0, record.reason, record.detail, '', out);
+    }
   }
 }
 
@@ -653,6 +727,7 @@ function newStint(stints: QueueLogStintState[], queue: string): QueueLogStintSta
     connect: null,
     close: null,
     reported: false,
+    emitted: 0,
   };
   stints.push(stint);
   return stint;

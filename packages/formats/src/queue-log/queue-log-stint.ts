@@ -30,12 +30,30 @@ export interface QueueLogStintState {
         agent: string | null;
       })
     | null;
-  /** An `unclosed` record was emitted for this stint by the open-call timeout. */
+  /**
+   * The open-call timeout passed while the stint had no close: a waiting stint
+   * (no CONNECT) was then emitted `unclosed`; a CONNECTed one stays answered.
+   */
   reported: boolean;
+  /**
+   * The version of the last record emitted for this stint (0: none yet).
+   * Absent in snapshots written before records were emitted while open; such
+   * a stint restores as not yet emitted when open (docs/decisions.md, 34).
+   */
+  emitted?: number;
 }
 
+/**
+ * Orders every state a stint's record goes through, and is the same whenever
+ * the same events are read: 2 per event folded (ENTERQUEUE, CONNECT, close),
+ * +1 for a waiting stint reported `unclosed`, +4 once closed. So queued (2) <
+ * unclosed (3) < connected (4) < closed (6–10), and a close rebuilt alone
+ * (6), after the stint was forgotten, still supersedes any open state.
+ */
 export function stintVersion(s: QueueLogStintState): number {
-  return (s.enter === null ? 0 : 1) + (s.connect === null ? 0 : 1) + (s.close === null ? 0 : 1);
+  const events = (s.enter === null ? 0 : 1) + (s.connect === null ? 0 : 1) + (s.close === null ? 0 : 1);
+  if (s.close !== null) return 2 * events + 4;
+  return s.reported && s.connect === null ? 2 * events + 1 : 2 * events;
 }
 
 /**
@@ -78,7 +96,10 @@ function recordId(source: string, callid: string, n: number): string {
 }
 
 /**
- * The CallRecord for a closed or timed-out stint, checked against the
+ * The CallRecord for a stint in its latest state: closed (the final record);
+ * CONNECTed and not closed (`answered` with its wait, talk time and end not
+ * known yet); waiting (`queued`, no wait counted); waiting past the open-call
+ * timeout (`unclosed`). Checked against the
  * schema's rules by hand (no zod per record on the hot path; tests run
  * `parseCallRecord` on every record). Waits come from the events' own
  * figures; timestamps only fill in what no figure gives.
@@ -96,13 +117,18 @@ export function buildStintRecord(ctx: StintRecordContext, s: QueueLogStintState)
   let agent: string | null = null;
   let place: EventPlace;
   if (close === null) {
-    outcome = 'unclosed';
     if (s.connect !== null) {
+      // Answered as soon as the CONNECT is read, with the CONNECT's holdtime
+      // (the COMPLETE* that closes it carries the same figure in real logs).
+      outcome = 'answered';
       answeredAt = s.connect.atMs;
       waitMs = s.connect.holdSec * 1000;
       agent = s.connect.agent;
+      place = s.connect;
+    } else {
+      outcome = s.reported ? 'unclosed' : 'queued';
+      place = s.enter ?? { atMs: arrivedAt, file: '', line: 0 };
     }
-    place = s.enter ?? s.connect ?? { atMs: arrivedAt, file: '', line: 0 };
   } else {
     outcome = close.outcome;
     endedAt = close.atMs;
