@@ -614,6 +614,8 @@ describe('the KPI views against cdrflow report (buildReport) on the same data', 
           amber_tolerance_percent: 5,
           counting_view: 'per_queue',
           definitions_version: 1,
+          // Definitions version, number of statements, FNV-1a of their SQL (kpi-views.ts).
+          statements_fingerprint: expect.stringMatching(/^1-\d+-[0-9a-f]+$/) as unknown,
         },
       ]);
       // The loaded configuration resolves to the same objects.
