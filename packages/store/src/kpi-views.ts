@@ -328,6 +328,15 @@ function fingerprintOf(texts: readonly string[]): string {
 
 /** Every statement, in creation order (a view before the views that read it). */
 export function kpiViewStatements(views: KpiViewSettings): string[] {
+  return kpiViewPlan(views).statements;
+}
+
+/**
+ * The statements and the fingerprint of their SQL, which the settings view
+ * carries (computed over its own text without it), so `ensure` can tell from
+ * one row whether the views already say what these settings would write.
+ */
+function kpiViewPlan(views: KpiViewSettings): { statements: string[]; fingerprint: string } {
   // 1-based band of a wait: one more than the number of bounds below it (a wait equal to a bound is in that bound's band).
   const band = `toUInt8(1 + arrayCount(b -> wait_ms > b, [${BOUNDS.map((b) => b * 1000).join(', ')}]))`;
   const rest = [
@@ -345,16 +354,8 @@ SELECT
 FROM calls_committed`,
     ...PERIOD_VIEWS.map((p) => kpiView(p.kind, p.view, p.months, views)),
   ];
-  // The settings view carries a fingerprint of every statement (its own text without it included), so
-  // `ensure` can tell from one row whether the views already say what these settings would write.
   const fingerprint = fingerprintOf([settingsView(views, ''), ...rest]);
-  return [settingsView(views, fingerprint), ...rest];
-}
-
-/** The fingerprint kpiViewStatements(views) writes into kpi_view_settings. */
-function expectedFingerprint(views: KpiViewSettings): string {
-  const first = kpiViewStatements(views)[0] ?? '';
-  return /'([^']*)' AS statements_fingerprint/.exec(first)?.[1] ?? '';
+  return { statements: [settingsView(views, fingerprint), ...rest], fingerprint };
 }
 
 /** The settings-dependent analyst views of one store (docs/analysts.md), and a way to query them. */
@@ -375,7 +376,7 @@ export class ClickHouseAnalystViews implements AnalystViews {
             format: 'JSONEachRow',
           })
         ).json<{ statements_fingerprint: string }>();
-        if (rows[0]?.statements_fingerprint === expectedFingerprint(views)) return;
+        if (rows[0]?.statements_fingerprint === kpiViewPlan(views).fingerprint) return;
       } catch {
         // No settings view yet, or one without a fingerprint: written below.
       }

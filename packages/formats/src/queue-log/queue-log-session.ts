@@ -693,10 +693,7 @@ export class QueueLogSession {
     where: { file: string; line: number; raw?: string } | null,
     out: ParseBatch,
   ): void {
-    const record = buildStintRecord(
-      { source: this.options.source, callid: call.callid, service: this.services.get(stint.queue) ?? '' },
-      stint,
-    );
+    const record = this.recordOf(call, stint);
     stint.emitted = 'reason' in record ? stintVersion(stint) : record.version;
     if ('reason' in record) {
       if (where !== null) this.reject(where.file, where.line, record.reason, record.detail, where.raw ?? '', out);
@@ -705,12 +702,16 @@ export class QueueLogSession {
     out.calls.push(record);
   }
 
-  /** The reject a CONNECTed stint's record would give, reported when it times out without a close. */
-  private reportFault(call: LiveCall, stint: QueueLogStintState, out: ParseBatch): void {
-    const record = buildStintRecord(
+  private recordOf(call: LiveCall, stint: QueueLogStintState): ReturnType<typeof buildStintRecord> {
+    return buildStintRecord(
       { source: this.options.source, callid: call.callid, service: this.services.get(stint.queue) ?? '' },
       stint,
     );
+  }
+
+  /** The reject a CONNECTed stint's record would give, reported when it times out without a close. */
+  private reportFault(call: LiveCall, stint: QueueLogStintState, out: ParseBatch): void {
+    const record = this.recordOf(call, stint);
     if ('reason' in record) {
       const place = stint.connect ?? stint.enter;
       this.reject(place?.file ?? '', place?.line ?? 0, record.reason, record.detail, '', out);
