@@ -18,7 +18,8 @@ import {
 } from './backfill';
 import type { Config } from '@cdrflow/config';
 import { ConfigError } from '@cdrflow/config';
-import { ingestSource, loadCliConfig, openPipeline, positiveInt, printReport, type GlobalOptions } from './ingest-run';
+import { positiveInt } from '@cdrflow/telemetry';
+import { ingestSource, loadCliConfig, openPipeline, printReport, type GlobalOptions } from './ingest-run';
 import { OUTPUT_FORMATS, type OutputFormat } from '@cdrflow/report';
 
 interface BackfillOptions {

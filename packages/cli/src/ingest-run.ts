@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from 'commander';
 import type { ProgressListener } from '@cdrflow/collector';
 import type { GroupBy } from '@cdrflow/store';
 import type { QuarterAverage } from '@cdrflow/kpi';
@@ -178,11 +177,4 @@ export function ingestSource(
     },
   });
   return adHoc.sources[0] as SourceConfig & { inbox: string; archive: string };
-}
-
-/** Commander parser of a whole number > 0. */
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
 }

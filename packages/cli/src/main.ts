@@ -9,7 +9,6 @@ import {
   ingestSource,
   loadCliConfig,
   openPipeline,
-  positiveInt,
   printReport,
   selector,
   type GlobalOptions,
@@ -17,7 +16,7 @@ import {
 } from './ingest-run';
 import { OUTPUT_FORMATS } from '@cdrflow/report';
 import { openStore } from './embedded-pipeline';
-import { LOG_LEVELS, createLogger, reportError } from '@cdrflow/telemetry';
+import { LOG_LEVELS, createLogger, positiveInt, reportError } from '@cdrflow/telemetry';
 import { InboxWatcher } from '@cdrflow/collector';
 import { ensureSampleExports } from './sample';
 import { callHandlingRules, DEFAULT_ALERT_RULE_OPTIONS } from '@cdrflow/ops';

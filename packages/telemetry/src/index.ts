@@ -9,3 +9,4 @@ export { reportError } from './report-error';
 export { shutdownSignal } from './shutdown-signal';
 export { MetricsPortInUseError, serveMetrics } from './serve-metrics';
 export type { ServedMetrics } from './serve-metrics';
+export { positiveInt, serviceCommand } from './service-command';

@@ -1,18 +1,11 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ConfigFlags } from '@cdrflow/config';
-import { LOG_LEVELS } from '@cdrflow/telemetry';
+import { positiveInt, serviceCommand } from '@cdrflow/telemetry';
 
 /** What the collector's entry point is asked to do: `main.js [--config …] [--data …] [--log-level …] [--poll-interval …]`. */
 export interface CollectorArgs extends ConfigFlags {
   logLevel: string;
   pollIntervalMs: number;
-}
-
-/** Commander parser of a whole number > 0. */
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
 }
 
 /** `--poll-interval <seconds>`, the same on `cdrflow collector` and the collector's own entry point. */
@@ -22,19 +15,10 @@ export function pollIntervalOption(): Option {
 
 /** The collector's command line: the options of `cdrflow collector`, with `cdrflow`'s global ones it uses. */
 export function collectorCommand(): Command {
-  return new Command()
-    .name('collector')
-    .description(
-      'the collector service: watch every configured inbox, publish to Kafka (KAFKA_BROKERS), archive when acknowledged',
-    )
-    .option('-c, --config <file>', 'YAML configuration (default: ./cdrflow.yaml if present, or $CDRFLOW_CONFIG)')
-    .option(
-      '-d, --data <dir>',
-      'data folder: chDB, bus logs, collector state (overrides dataDir and $CDRFLOW_DATA_DIR)',
-    )
-    .addOption(new Option('--log-level <level>', 'log detail on stderr').choices(LOG_LEVELS).default('info'))
-    .addOption(pollIntervalOption())
-    .showHelpAfterError('(run with --help for usage)');
+  return serviceCommand(
+    'collector',
+    'the collector service: watch every configured inbox, publish to Kafka (KAFKA_BROKERS), archive when acknowledged',
+  ).addOption(pollIntervalOption());
 }
 
 /** Parses the arguments after the script name; commander prints usage errors and exits, as `cdrflow` does. */
