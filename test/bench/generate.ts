@@ -115,7 +115,7 @@ export interface BenchExportOptions {
 }
 
 /** Bump when anything changes the bytes written for the same options: cached files are then regenerated. */
-export const BENCH_GENERATOR_VERSION = 1;
+export const BENCH_GENERATOR_VERSION = 2;
 export const BENCH_DEFAULT_SEED = 20190401;
 export const BENCH_DEFAULT_CALLS = 1_000_000;
 export const BENCH_ZONE = 'Europe/London';
