@@ -359,8 +359,8 @@ describe('backfill building blocks', () => {
     meter.progress(500);
     progress.progress(500);
     now = 2000;
-    meter.fileDone(file, { status: 'published', file: file.path, records: 40, rejects: 2, bytes: 1000 });
-    progress.fileDone(file, { status: 'published', file: file.path, records: 40, rejects: 2, bytes: 1000 });
+    meter.fileDone(file, { status: 'published', file: file.path, records: 40, rejects: 2, bytes: 1000, alsoAs: [] });
+    progress.fileDone(file, { status: 'published', file: file.path, records: 40, rejects: 2, bytes: 1000, alsoAs: [] });
     progress.stop();
     expect(written).toContain('\u001b');
     // 1,000 of 2,000 bytes in 2 s of reading: 2 s to go; 42 rows in 2 s.
