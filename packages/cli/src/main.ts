@@ -178,7 +178,11 @@ program
       process.stdout.write(
         `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
           `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
-          `${summary.duplicates} files skipped as already ingested.\nNext: cdrflow report --quarter <key>\n`,
+          `${summary.duplicates} files skipped as already ingested.\n` +
+          (source.format === 'queue_log' || source.format === 'queue_log_db'
+            ? `${summary.rebuiltCalls} calls rebuilt from a close without its ENTERQUEUE (its start in a file not given).\n`
+            : '') +
+          'Next: cdrflow report --quarter <key>\n',
       );
     } finally {
       await pipeline.close();

@@ -7,6 +7,13 @@ export interface ParseBatch {
   /** Agents' logged-in and paused time per interval (queue_log agent events only). */
   agentTimes: AgentTime[];
   rejects: Reject[];
+  /**
+   * queue_log only: closes read without their ENTERQUEUE whose call was
+   * rebuilt from the close's own figures, net of those whose ENTERQUEUE was
+   * read later in the same batch (docs/formats.md, "Close without
+   * ENTERQUEUE"). Absent for other formats.
+   */
+  rebuiltCalls?: number;
 }
 
 /**
@@ -37,5 +44,6 @@ export function appendBatch(into: ParseBatch, from: ParseBatch): ParseBatch {
   for (const s of from.surveys) into.surveys.push(s);
   for (const a of from.agentTimes) into.agentTimes.push(a);
   for (const r of from.rejects) into.rejects.push(r);
+  if (from.rebuiltCalls !== undefined) into.rebuiltCalls = (into.rebuiltCalls ?? 0) + from.rebuiltCalls;
   return into;
 }

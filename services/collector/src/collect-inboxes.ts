@@ -17,6 +17,8 @@ export interface CollectSummary {
   duplicates: number;
   records: number;
   rejects: number;
+  /** queue_log calls rebuilt from a close without its ENTERQUEUE, over the files read. */
+  rebuiltCalls: number;
   /** Files skipped because the same content was already finished as the same source. */
   skipped: Array<{ source: string; file: string; sameAs: string; finishedAt: string }>;
   /** Files read although the same content was finished before as other sources. */
@@ -46,7 +48,15 @@ export function planPaths(source: SourceConfig, paths: readonly string[]): Plann
 }
 
 export async function collectPlanned(collector: Collector, plan: readonly PlannedFile[]): Promise<CollectSummary> {
-  const summary: CollectSummary = { published: 0, duplicates: 0, records: 0, rejects: 0, skipped: [], rereadAs: [] };
+  const summary: CollectSummary = {
+    published: 0,
+    duplicates: 0,
+    records: 0,
+    rejects: 0,
+    rebuiltCalls: 0,
+    skipped: [],
+    rereadAs: [],
+  };
   for (const file of plan) {
     const outcome: FileOutcome = await collector.collectFile(file.source, file.path, file.archive);
     if (outcome.status === 'duplicate') {
@@ -64,6 +74,7 @@ export async function collectPlanned(collector: Collector, plan: readonly Planne
     summary.published += 1;
     summary.records += outcome.records;
     summary.rejects += outcome.rejects;
+    summary.rebuiltCalls += outcome.rebuiltCalls;
   }
   return summary;
 }

@@ -24,6 +24,8 @@ export type FileOutcome =
       records: number;
       rejects: number;
       bytes: number;
+      /** queue_log: calls rebuilt from a close without its ENTERQUEUE (0 when every ENTERQUEUE was read). */
+      rebuiltCalls: number;
       /** The same bytes finished before as other sources (a wrong --source, say): their records are still counted there. */
       alsoAs: FinishedFile[];
     }
@@ -168,7 +170,7 @@ export class Collector {
     }
     const before = reader.snapshot();
     try {
-      const { records, rejects, bytes, published } = await this.publishFile(reader, path, progress);
+      const { records, rejects, bytes, published, rebuiltCalls } = await this.publishFile(reader, path, progress);
       this.state.recordFinished(
         hash,
         { source: sourceName, name: path, bytes, records, rejects, finishedAt: new Date().toISOString() },
@@ -177,7 +179,7 @@ export class Collector {
       if (archiveDir !== undefined) moveInto(path, archiveDir, hash);
       progress.published = published;
       this.log.info({ file: path, records, rejects }, 'file published');
-      return { status: 'published', file: path, records, rejects, bytes, alsoAs };
+      return { status: 'published', file: path, records, rejects, bytes, rebuiltCalls, alsoAs };
     } catch (e: unknown) {
       reader.restore(before);
       throw e;
@@ -198,7 +200,13 @@ export class Collector {
     }
     await outbox.add(parser.end());
     await outbox.flush();
-    return { records: outbox.records, rejects: outbox.rejects, bytes: bytesTotal, published: outbox.published() };
+    return {
+      records: outbox.records,
+      rejects: outbox.rejects,
+      rebuiltCalls: outbox.rebuiltCalls,
+      bytes: bytesTotal,
+      published: outbox.published(),
+    };
   }
 }
 
