@@ -51,7 +51,7 @@ function readmeCommands(): string[][] {
 
 /** Calls in the CDR file, counted independently of cdrflow: distinct uniqueid (column 17) read by csv-parse. */
 function cdrCalls(file: string): number {
-  const rows = parseCsv<string[]>(readFileSync(file, 'utf8'), { relax_column_count: true });
+  const rows = parseCsv(readFileSync(file, 'utf8'), { relax_column_count: true });
   return new Set(rows.map((r) => r[16])).size;
 }
 

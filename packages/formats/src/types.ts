@@ -19,7 +19,9 @@ export interface ParseBatch {
 /**
  * A streaming parser for one file. `push` takes raw bytes in any chunking (a
  * line may straddle chunks); `end` flushes the last partial line. Parsers never
- * throw on bad input: every bad row becomes a Reject.
+ * throw on a bad row: every bad row becomes a Reject. A whole file can be
+ * refused before any of it is emitted (a CDR file whose first rows fit no
+ * column layout: CdrLayoutError), so it is not recorded as read.
  */
 export interface FileParser {
   push(chunk: Uint8Array): ParseBatch;

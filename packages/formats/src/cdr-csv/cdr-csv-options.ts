@@ -68,10 +68,10 @@ export function cdrColumnsByShape(fields: readonly string[]): string[] | null {
 export const CDR_CSV_COLUMN_NAMES: ReadonlySet<string> = new Set<string>(CDR_CSV_EXTENDED_COLUMNS);
 
 /** Columns the parser cannot do without. */
-const REQUIRED_COLUMNS = ['start', 'answer', 'end', 'billsec', 'disposition'] as const;
+export const CDR_CSV_REQUIRED_COLUMNS = ['start', 'answer', 'end', 'billsec', 'disposition'] as const;
 
 const columnList = z.array(z.string().min(1)).superRefine((cols, ctx) => {
-  for (const need of REQUIRED_COLUMNS) {
+  for (const need of CDR_CSV_REQUIRED_COLUMNS) {
     if (!cols.includes(need)) ctx.addIssue({ code: 'custom', message: `must include "${need}"` });
   }
   const seen = new Set<string>();

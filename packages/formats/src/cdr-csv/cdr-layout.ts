@@ -1,7 +1,7 @@
 import { UsageError } from '@cdrflow/errors';
 import type { CsvRow } from '../csv/csv-row-reader';
 import type { FileContext } from '../types';
-import { CDR_CSV_COLUMN_NAMES, cdrColumnsByShape } from './cdr-csv-options';
+import { CDR_CSV_COLUMN_NAMES, CDR_CSV_REQUIRED_COLUMNS, cdrColumnsByShape } from './cdr-csv-options';
 import { CdrLayout } from './cdr-leg';
 
 /**
@@ -14,13 +14,14 @@ export const LAYOUT_PROBE_ROWS = 10;
 /**
  * The layout a first row names when it is a header: the configured columns
  * (cdr_csv writes no header, hand-made exports do), or with `columns: auto`
- * any row made only of cdr_csv column names. Null when the row is data.
+ * a row made only of distinct cdr_csv column names, the parser's required ones
+ * among them. Null when the row is data.
  */
 export function headerLayout(row: CsvRow, configured: CdrLayout | null): CdrLayout | null {
-  const names = row.fields.map((f) => f.trim().toLowerCase());
   if (configured !== null) return configured.isHeader(row) ? configured : null;
-  if (names.length === 0 || !names.every((n) => CDR_CSV_COLUMN_NAMES.has(n))) return null;
-  return new CdrLayout(names);
+  const names = row.fields.map((f) => f.trim().toLowerCase());
+  const known = names.every((n) => CDR_CSV_COLUMN_NAMES.has(n)) && new Set(names).size === names.length;
+  return known && CDR_CSV_REQUIRED_COLUMNS.every((c) => names.includes(c)) ? new CdrLayout(names) : null;
 }
 
 /** The layout `row` fits: the configured one when its count matches, else (auto) the one its shape says. */
