@@ -64,7 +64,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CDR_CSV_DEFAULT_COLUMNS } from '@cdrflow/formats';
+import { CDR_CSV_BASE_COLUMNS } from '@cdrflow/formats';
 import { CallerPool } from '../../fixtures/sample/lib/callers';
 import { Tally } from '../../fixtures/sample/lib/expected';
 import { generatePhoneMonth, type InboundCall, type PhoneDay } from '../../fixtures/sample/lib/phone';
@@ -144,7 +144,7 @@ export const BENCH_QUEUE_LOG_SOURCE = {
 } as const;
 
 /** The 18-column Master.csv layout written here (cdr.conf [csv] loguniqueid, loguserfield). */
-export const BENCH_CDR_COLUMNS = [...CDR_CSV_DEFAULT_COLUMNS, 'uniqueid', 'userfield'] as const;
+export const BENCH_CDR_COLUMNS = [...CDR_CSV_BASE_COLUMNS, 'uniqueid', 'userfield'] as const;
 
 /** CDR CSV source settings: queue from Queue()'s first argument in lastdata. */
 export const BENCH_CDR_SOURCE = {

@@ -8,6 +8,7 @@ import { decodeMessage } from '@cdrflow/schema';
 import { generateSample, type SampleSummary } from '../../fixtures/sample/generate';
 import { BackfillMeter, backfillProgress, planBackfill } from '@cdrflow/cli';
 import { loadConfig } from '@cdrflow/config';
+import type { FileOutcome } from '@cdrflow/collector';
 import { tempDir } from '../support/temp-dir';
 
 /**
@@ -359,8 +360,17 @@ describe('backfill building blocks', () => {
     meter.progress(500);
     progress.progress(500);
     now = 2000;
-    meter.fileDone(file, { status: 'published', file: file.path, records: 40, rejects: 2, bytes: 1000 });
-    progress.fileDone(file, { status: 'published', file: file.path, records: 40, rejects: 2, bytes: 1000 });
+    const done: FileOutcome = {
+      status: 'published',
+      file: file.path,
+      records: 40,
+      rejects: 2,
+      bytes: 1000,
+      rebuiltCalls: 0,
+      alsoAs: [],
+    };
+    meter.fileDone(file, done);
+    progress.fileDone(file, done);
     progress.stop();
     expect(written).toContain('\u001b');
     // 1,000 of 2,000 bytes in 2 s of reading: 2 s to go; 42 rows in 2 s.

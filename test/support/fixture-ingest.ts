@@ -95,24 +95,40 @@ export class FixtureCli {
   ) {}
 
   async run(args: string[]): Promise<string> {
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      ['packages/cli/dist/main.js', '--data', this.dataDir, '--config', this.configFile, ...args],
-      {
-        cwd: repo,
-        encoding: 'utf8',
-        // Nothing from the caller's environment may point the CLI elsewhere.
-        env: {
-          ...process.env,
-          CDRFLOW_CALLER_KEY: 'fixtures-ingest-test-key',
-          CDRFLOW_CONFIG: '',
-          CDRFLOW_DATA_DIR: '',
-          CLICKHOUSE_URL: '',
-        },
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
+    const { stdout } = await execFileAsync(process.execPath, this.argv(args), this.execOptions());
     return stdout;
+  }
+
+  /** As `run`, for a run that may fail: its exit code and both streams. */
+  async attempt(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await execFileAsync(process.execPath, this.argv(args), this.execOptions());
+      return { code: 0, stdout, stderr };
+    } catch (e: unknown) {
+      const failed = e as { code?: unknown; stdout?: string; stderr?: string };
+      if (typeof failed.code !== 'number') throw e;
+      return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    }
+  }
+
+  private argv(args: string[]): string[] {
+    return ['packages/cli/dist/main.js', '--data', this.dataDir, '--config', this.configFile, ...args];
+  }
+
+  private execOptions() {
+    return {
+      cwd: repo,
+      encoding: 'utf8' as const,
+      // Nothing from the caller's environment may point the CLI elsewhere.
+      env: {
+        ...process.env,
+        CDRFLOW_CALLER_KEY: 'fixtures-ingest-test-key',
+        CDRFLOW_CONFIG: '',
+        CDRFLOW_DATA_DIR: '',
+        CLICKHOUSE_URL: '',
+      },
+      maxBuffer: 16 * 1024 * 1024,
+    };
   }
 
   async ingest(paths: string[], format: string, ...options: string[]): Promise<IngestSummary> {

@@ -26,6 +26,7 @@ interface BackfillOptions {
   source?: string;
   inputFormat?: string;
   zone?: string;
+  columns?: string;
   logEvery: number;
   by?: GroupBy;
   format: OutputFormat;
@@ -33,20 +34,16 @@ interface BackfillOptions {
 
 function sourceAssignment(config: Config, o: BackfillOptions): SourceAssignment {
   if (o.inputFormat !== undefined) {
-    return {
-      kind: 'one',
-      source: ingestSource(
-        config,
-        {
-          format: o.inputFormat,
-          ...(o.source === undefined ? {} : { source: o.source }),
-          ...(o.zone === undefined ? {} : { zone: o.zone }),
-        },
-        '--input-format',
-      ),
-    };
+    const { source, notes } = ingestSource(
+      config,
+      { format: o.inputFormat, source: o.source, zone: o.zone, columns: o.columns },
+      '--input-format',
+    );
+    for (const n of notes) process.stderr.write(`cdrflow: ${n}\n`);
+    return { kind: 'one', source };
   }
   if (o.zone !== undefined) throw new ConfigError('--zone goes with --input-format');
+  if (o.columns !== undefined) throw new ConfigError('--columns goes with --input-format cdr_csv');
   if (o.source !== undefined) {
     const source = config.sources.find((s) => s.name === o.source);
     if (source === undefined) {
@@ -172,6 +169,7 @@ export function backfillCommand(): Command {
       'read every file as `ingest --format` does: queue_log | queue_log_db | cdr_csv | mapped:<source> (with --source, --zone)',
     )
     .option('--zone <zone>', 'with --input-format: time zone of local times in the export, e.g. Europe/London')
+    .option('--columns <layout>', 'with --input-format cdr_csv: auto, 16, 18, 19, 21 or names a,b,c (as ingest)')
     .option('--log-every <seconds>', 'when stderr is not a terminal: a summary line this often', positiveInt, 30)
     .addOption(
       new Option('--by <dimension>', 'also break the range down').choices(['queue', 'service', 'channel', 'source']),

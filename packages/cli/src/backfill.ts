@@ -272,7 +272,10 @@ function logProgress(meter: BackfillMeter, stream: NodeJS.WritableStream, everyS
         outcome.status === 'duplicate'
           ? `${where}: skipped, already loaded (same content as ${shown(outcome.sameAs)})`
           : `${where}: ${formatCount(outcome.records + outcome.rejects)} rows, ${formatCount(outcome.rejects)} rejected, ` +
-              formatDuration(meter.fileElapsedMs / 1000),
+              formatDuration(meter.fileElapsedMs / 1000) +
+              (outcome.alsoAs.length === 0
+                ? ''
+                : `; the same content was loaded before as ${outcome.alsoAs.map((f) => `"${f.source}"`).join(', ')}, where it still counts`),
       );
     },
     note: say,

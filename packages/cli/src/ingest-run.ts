@@ -3,8 +3,15 @@ import type { GroupBy } from '@cdrflow/store';
 import type { QuarterAverage } from '@cdrflow/kpi';
 import { ConfigError } from '@cdrflow/config';
 import { definitionChangeNotice } from '@cdrflow/report';
-import { loadConfig, loadConfigFromFlags, sourceDefinitions, type Config, type SourceConfig } from '@cdrflow/config';
-import { collectPlanned, type PlannedFile } from '@cdrflow/collector';
+import {
+  loadConfig,
+  loadConfigFromFlags,
+  overrideSource,
+  sourceDefinitions,
+  type Config,
+  type SourceConfig,
+} from '@cdrflow/config';
+import { collectPlanned, type CollectSummary, type PlannedFile } from '@cdrflow/collector';
 import { progressBar } from './progress';
 import { buildReport, resolvePeriod, type PeriodSelector } from '@cdrflow/report';
 import { renderReport, type OutputFormat } from '@cdrflow/report';
@@ -133,48 +140,135 @@ export async function openPipeline(
   return { pipeline, progress };
 }
 
+/** The source `ingest`/`backfill` reads as, and what the user should be told about how it was chosen. */
+export interface IngestSource {
+  source: Config['sources'][number];
+  /** Sentences for stderr: the configured source taken, or the defaults of an ad-hoc one. */
+  notes: string[];
+}
+
+type IngestFormat = 'queue_log' | 'queue_log_db' | 'cdr_csv';
+const INGEST_FORMATS: readonly IngestFormat[] = ['queue_log', 'queue_log_db', 'cdr_csv'];
+
+/** The settings an ad-hoc source of `format` reads with, as a sentence. */
+function adHocDefaults(source: SourceConfig): string {
+  switch (source.format) {
+    case 'cdr_csv': {
+      const c = source.cdr;
+      const columns =
+        c.columns === 'auto'
+          ? 'columns auto (a header row, else 16 to 21 columns by their shape; stock cdr.conf writes 18)'
+          : `columns ${c.columns.join(',')}`;
+      return (
+        `${columns}; zone ${c.zone} (cdr.conf.sample sets usegmtime=yes: then --zone UTC); every dcontext inbound; ` +
+        `agents = legs of ${c.agentApps.join('|')} to any channel but Local/…`
+      );
+    }
+    case 'queue_log':
+      return `epoch times (UTC); calls still waiting after ${source.queueLog.openCallTimeoutMinutes} min are unclosed; no queue → service mapping`;
+    case 'queue_log_db':
+      return `time column in zone ${source.queueLog.zone}; calls still waiting after ${source.queueLog.openCallTimeoutMinutes} min are unclosed; no queue → service mapping`;
+    case 'mapped':
+      return 'its mapping';
+  }
+}
+
 /**
- * The source `ingest --format … [--source …] [--zone …]` reads as: a configured
- * one, or one made up for the run. `flag` names the format option in errors.
+ * The source `ingest --format … [--source …] [--zone …] [--columns …]` reads
+ * as. `--source` names it; otherwise the one configured source of that format
+ * (its columns, zone, contexts), a UsageError when several are configured, or
+ * an ad-hoc source with the format's defaults, said in `notes`. `--zone` and
+ * `--columns` override the source's own. `flag` names the format option in errors.
  */
 export function ingestSource(
   config: Config,
-  options: { format: string; source?: string; zone?: string },
+  options: { format: string; source?: string | undefined; zone?: string | undefined; columns?: string | undefined },
   flag = '--format',
-): Config['sources'][number] {
+): IngestSource {
+  const overrides = { zone: options.zone, columns: options.columns };
   if (options.format.startsWith('mapped:')) {
     const name = options.format.slice('mapped:'.length);
     const found = config.sources.find((s) => s.name === name);
     if (found === undefined || found.format !== 'mapped') {
       throw new ConfigError(`${flag} ${options.format}: no mapped source named "${name}" in the configuration`);
     }
-    return found;
+    return { source: overrideSource(found, overrides), notes: [] };
   }
-  const formats = ['queue_log', 'queue_log_db', 'cdr_csv'] as const;
-  const format = formats.find((f) => f === options.format);
+  const format = INGEST_FORMATS.find((f) => f === options.format);
   if (format === undefined) {
-    throw new ConfigError(`${flag} must be one of ${formats.join(', ')} or mapped:<source>, not "${options.format}"`);
+    throw new ConfigError(
+      `${flag} must be one of ${INGEST_FORMATS.join(', ')} or mapped:<source>, not "${options.format}"`,
+    );
+  }
+  const configured = chooseConfigured(config, format, options.source, flag);
+  if (configured !== null) {
+    const changed = [options.zone === undefined ? '' : '--zone', options.columns === undefined ? '' : '--columns']
+      .filter((f) => f !== '')
+      .join(' and ');
+    const taken =
+      options.source === undefined
+        ? `read as the configured ${format} source "${configured.name}", with its settings`
+        : `read as the configured source "${configured.name}"`;
+    return {
+      source: overrideSource(configured, overrides),
+      notes: [`${taken}${changed === '' ? '' : ` (${changed} from the command line)`}`],
+    };
   }
   const name = options.source ?? format.replace(/_/g, '-');
-  const configured = config.sources.find((s) => s.name === name);
-  if (configured !== undefined) {
-    if (configured.format !== format) {
-      throw new ConfigError(`source "${name}" is configured as ${configured.format}, not ${format}`);
-    }
-    return configured;
-  }
   const adHoc = loadConfig({
     file: null,
     env: {},
     dataDir: config.dataDir,
     ...(config.callerKey === null ? {} : { fallbackCallerKey: config.callerKey }),
-    inline: {
-      sources: [
-        format === 'cdr_csv'
-          ? { name, format, cdr: options.zone === undefined ? {} : { zone: options.zone } }
-          : { name, format, queueLog: options.zone === undefined ? {} : { zone: options.zone } },
-      ],
-    },
+    inline: { sources: [{ name, format }] },
   });
-  return adHoc.sources[0] as SourceConfig & { inbox: string; archive: string };
+  const made = adHoc.sources[0] as Config['sources'][number];
+  const source = overrideSource(made, overrides);
+  const why =
+    options.source === undefined
+      ? `no ${format} source is configured`
+      : `no source named "${options.source}" is configured`;
+  return { source, notes: [`${why}: read as source "${name}" with ${adHocDefaults(source)}`] };
+}
+
+/** The configured source `--source` names (of this format), else the only one of the format; null for none. */
+function chooseConfigured(
+  config: Config,
+  format: IngestFormat,
+  named: string | undefined,
+  flag: string,
+): Config['sources'][number] | null {
+  if (named !== undefined) {
+    const found = config.sources.find((s) => s.name === named);
+    if (found === undefined) return null;
+    if (found.format !== format)
+      throw new ConfigError(`source "${named}" is configured as ${found.format}, not ${format}`);
+    return found;
+  }
+  const ofFormat = config.sources.filter((s) => s.format === format);
+  if (ofFormat.length > 1) {
+    throw new ConfigError(
+      `${ofFormat.length} ${format} sources are configured (${ofFormat.map((s) => s.name).join(', ')}): ` +
+        `say which with --source <name> (${flag} ${format} alone cannot choose)`,
+    );
+  }
+  return ofFormat[0] ?? null;
+}
+
+/** What `ingest`/`backfill` tell on stderr about files skipped, or read again under another source. */
+export function collectNotes(summary: CollectSummary): string[] {
+  const notes: string[] = [];
+  for (const s of summary.skipped) {
+    notes.push(
+      `${s.file}: skipped, already ingested as source "${s.source}" (same content as ${s.sameAs}, ${s.finishedAt})`,
+    );
+  }
+  for (const r of summary.rereadAs) {
+    const earlier = r.earlier.map((f) => `"${f.source}" (${f.finishedAt}, as ${f.name})`).join(', ');
+    notes.push(
+      `${r.file}: read as source "${r.source}"; the same content was ingested before as ${earlier}, ` +
+        'and what it gave there still counts under that source',
+    );
+  }
+  return notes;
 }

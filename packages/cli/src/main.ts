@@ -5,6 +5,7 @@ import { ConfigError } from '@cdrflow/config';
 import type { Config } from '@cdrflow/config';
 import { planInboxes, planPaths, watchedInboxes } from '@cdrflow/collector';
 import {
+  collectNotes,
   ingestPlanned,
   ingestSource,
   loadCliConfig,
@@ -162,16 +163,26 @@ program
     'source name, the prefix of every record id (default: the format, or a configured source of that name)',
   )
   .option('--zone <zone>', 'time zone of local times in the export, e.g. Europe/London (for queue_log_db and cdr_csv)')
-  .action(async (paths: string[], options: { format: string; source?: string; zone?: string }) => {
+  .option(
+    '--columns <layout>',
+    'cdr_csv column layout: auto (default: a header, else 16–21 columns by shape), 16, 18 (stock cdr.conf), 19, 21, or names a,b,c',
+  )
+  .action(async (paths: string[], options: { format: string; source?: string; zone?: string; columns?: string }) => {
     const config = load();
-    const source = ingestSource(config, options);
+    const { source, notes } = ingestSource(config, options);
+    for (const n of notes) process.stderr.write(`cdrflow: ${n}\n`);
     const { pipeline, progress } = await openPipeline({ ...config, sources: [source] }, globals());
     try {
       const summary = await ingestPlanned(pipeline, planPaths(source, paths), progress);
+      for (const n of collectNotes(summary)) process.stderr.write(`cdrflow: ${n}\n`);
       process.stdout.write(
         `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
           `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
-          `${summary.duplicates} files skipped as already ingested.\nNext: cdrflow report --quarter <key>\n`,
+          `${summary.duplicates} files skipped as already ingested.\n` +
+          (source.format === 'queue_log' || source.format === 'queue_log_db'
+            ? `${summary.rebuiltCalls} calls rebuilt from a close without its ENTERQUEUE (its start in a file not given).\n`
+            : '') +
+          'Next: cdrflow report --quarter <key>\n',
       );
     } finally {
       await pipeline.close();

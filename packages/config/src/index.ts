@@ -6,3 +6,5 @@ export { ConfigError } from './config-error';
 export { storeOptions, storeTarget } from './store-options';
 export { kafkaOf } from './kafka-of';
 export { sourceDefinitions } from './source-definitions';
+export { overrideSource } from './source-overrides';
+export type { SourceOverrides } from './source-overrides';

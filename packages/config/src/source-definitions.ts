@@ -1,13 +1,47 @@
-import { describeCdrRule } from '@cdrflow/formats';
+import { describeCdrRule, type MappedCsvOptions } from '@cdrflow/formats';
 import type { SourceConfig } from './config';
 
 /**
  * Lines the report prints under the table beside the KPI definitions, one per
- * source whose "answered" is a rule of its own: today every cdr_csv source
- * (docs/formats.md, "Answered means an agent answered"). Other sources add none.
+ * configured source: the rules of that source's format that shaped the
+ * figures (docs/formats.md): for CDR how "answered" is decided, for
+ * queue_log the open-call and orphan rules, for mapped exports their outcome
+ * mapping and for surveys what counts as satisfied.
  */
 export function sourceDefinitions(sources: readonly SourceConfig[]): string[] {
-  const lines: string[] = [];
-  for (const s of sources) if (s.format === 'cdr_csv') lines.push(describeCdrRule(s.name, s.cdr));
-  return lines;
+  return sources.map(sourceRule);
+}
+
+function sourceRule(s: SourceConfig): string {
+  switch (s.format) {
+    case 'cdr_csv':
+      return describeCdrRule(s.name, s.cdr);
+    case 'queue_log':
+    case 'queue_log_db':
+      return (
+        `queue_log source "${s.name}": one contact per queue stint, ENTERQUEUE to its close; ` +
+        `wait = the event's own holdtime or waittime; a call still waiting ${s.queueLog.openCallTimeoutMinutes} min ` +
+        'after it entered is unclosed (offered, in no wait figure); a close whose ENTERQUEUE is in no file read is ' +
+        'rebuilt from its own figures (arrival = close − wait − talk).'
+      );
+    case 'mapped':
+      return mappedRule(s.name, s.mapped);
+  }
+}
+
+function mappedRule(name: string, m: MappedCsvOptions): string {
+  if (m.kind === 'survey') {
+    return `survey source "${name}": satisfied = score ≥ ${m.satisfiedAtOrAbove} on ${m.minScore}–${m.scale}.`;
+  }
+  const codes = Object.entries(m.outcomes)
+    .map(([code, outcome]) => `${code} → ${outcome}`)
+    .join(', ');
+  const wait =
+    m.columns.waitSeconds === undefined
+      ? 'wait = answered − arrived when answered, else ended − arrived'
+      : `wait = column ${String(m.columns.waitSeconds)}`;
+  return (
+    `mapped source "${name}" (${m.channel === 'face_to_face' ? 'face to face' : 'phone'}): outcome from column ` +
+    `${String(m.columns.outcome)}: ${codes}; any other code is rejected (unknown_outcome); ${wait}.`
+  );
 }

@@ -7,7 +7,14 @@ export type { QueueLogCallState, QueueLogSessionOptions, QueueLogSessionState } 
 export { QUEUE_LOG_EVENTS } from './queue-log/queue-log-grammar';
 export { createCdrCsvParser } from './cdr-csv/cdr-csv-parser';
 export { describeCdrRule, UNANSWERED_ORDER } from './cdr-csv/cdr-call-rule';
-export { CdrCsvOptionsSchema, CDR_CSV_DEFAULT_COLUMNS, CDR_CSV_EXTENDED_COLUMNS } from './cdr-csv/cdr-csv-options';
+export {
+  CdrCsvOptionsSchema,
+  CDR_CSV_BASE_COLUMNS,
+  CDR_CSV_EXTENDED_COLUMNS,
+  CDR_CSV_STOCK_COLUMNS,
+  cdrColumnsFromFlag,
+} from './cdr-csv/cdr-csv-options';
+export { CdrLayoutError } from './cdr-csv/cdr-layout';
 export type { CdrCsvOptions, CdrCsvOptionsInput } from './cdr-csv/cdr-csv-options';
 export { createMappedCsvParser } from './mapped/mapped-csv-parser';
 export { CsvRowReader } from './csv/csv-row-reader';

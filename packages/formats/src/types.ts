@@ -7,12 +7,21 @@ export interface ParseBatch {
   /** Agents' logged-in and paused time per interval (queue_log agent events only). */
   agentTimes: AgentTime[];
   rejects: Reject[];
+  /**
+   * queue_log only: closes read without their ENTERQUEUE whose call was
+   * rebuilt from the close's own figures, net of those whose ENTERQUEUE was
+   * read later in the same batch (docs/formats.md, "Close without
+   * ENTERQUEUE"). Absent for other formats.
+   */
+  rebuiltCalls?: number;
 }
 
 /**
  * A streaming parser for one file. `push` takes raw bytes in any chunking (a
  * line may straddle chunks); `end` flushes the last partial line. Parsers never
- * throw on bad input: every bad row becomes a Reject.
+ * throw on a bad row: every bad row becomes a Reject. A whole file can be
+ * refused before any of it is emitted (a CDR file whose first rows fit no
+ * column layout: CdrLayoutError), so it is not recorded as read.
  */
 export interface FileParser {
   push(chunk: Uint8Array): ParseBatch;
@@ -37,5 +46,6 @@ export function appendBatch(into: ParseBatch, from: ParseBatch): ParseBatch {
   for (const s of from.surveys) into.surveys.push(s);
   for (const a of from.agentTimes) into.agentTimes.push(a);
   for (const r of from.rejects) into.rejects.push(r);
+  if (from.rebuiltCalls !== undefined) into.rebuiltCalls = (into.rebuiltCalls ?? 0) + from.rebuiltCalls;
   return into;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeReject, parseCallRecord, type CallRecord } from '@cdrflow/schema';
 import { createCdrCsvParser } from '../src/cdr-csv/cdr-csv-parser';
 import {
-  CDR_CSV_DEFAULT_COLUMNS,
+  CDR_CSV_BASE_COLUMNS,
   CDR_CSV_EXTENDED_COLUMNS,
   CdrCsvOptionsSchema,
   type CdrCsvOptionsInput,
@@ -56,7 +56,7 @@ const BASE: Record<Column, string> = {
 };
 
 /** One Master.csv line as cdr_csv.c writes it: strings quoted, numbers bare, unset dates empty and unquoted. */
-function cdr(over: Partial<Record<Column, string>> = {}, columns: readonly string[] = CDR_CSV_DEFAULT_COLUMNS): string {
+function cdr(over: Partial<Record<Column, string>> = {}, columns: readonly string[] = CDR_CSV_BASE_COLUMNS): string {
   return columns
     .map((c) => {
       const v = (over as Record<string, string>)[c] ?? (BASE as Record<string, string>)[c] ?? '';
@@ -184,7 +184,7 @@ describe('CDR CSV: default columns', () => {
   });
 
   it('skips a header row that names the configured columns', () => {
-    const out = parse(`${CDR_CSV_DEFAULT_COLUMNS.join(',')}\n${cdr()}\n`);
+    const out = parse(`${CDR_CSV_BASE_COLUMNS.join(',')}\n${cdr()}\n`);
     expect(out.rejects).toEqual([]);
     expect(out.calls).toEqual([{ ...BASE_RECORD, id: 'pbx:Master.csv#2', contactId: 'pbx:Master.csv#2', line: 2 }]);
   });
@@ -344,7 +344,7 @@ describe('CDR CSV: legs', () => {
   });
 
   it('groups by uniqueid when there is no linkedid column', () => {
-    const columns = [...CDR_CSV_DEFAULT_COLUMNS, 'uniqueid', 'userfield'];
+    const columns = [...CDR_CSV_BASE_COLUMNS, 'uniqueid', 'userfield'];
     const text = [
       cdr({ uniqueid: 'u1', end: '2020-06-01 09:01:00', duration: '60', billsec: '55' }, columns),
       cdr({ uniqueid: 'u1', start: '2020-06-01 09:01:00', answer: '2020-06-01 09:01:00', billsec: '125' }, columns),
@@ -491,9 +491,9 @@ describe('CDR CSV: rejects', () => {
   const cases: [string, string, Parameters<typeof makeReject>[1], string, CdrCsvOptionsInput?][] = [
     [
       'wrong column count',
-      cdr({}, CDR_CSV_DEFAULT_COLUMNS.slice(0, 15)),
+      cdr({}, CDR_CSV_BASE_COLUMNS.slice(0, 15)),
       'bad_field_count',
-      `expected 16 fields (${CDR_CSV_DEFAULT_COLUMNS.join(',')}), got 15; set the source's columns to the site's cdr_csv layout`,
+      `expected 16 fields (${CDR_CSV_BASE_COLUMNS.join(',')}), got 15; set the source's columns to the site's cdr_csv layout`,
     ],
     [
       'broken quoting',
@@ -529,6 +529,13 @@ describe('CDR CSV: rejects', () => {
       cdr({ duration: '86401' }),
       'absurd_wait',
       'duration 86401 s is outside 0..86400 s (maxWaitMs 86400000)',
+    ],
+    [
+      // cdr.c: duration = end − start ≥ end − answer = billsec; 200 > 185 cannot come from Asterisk.
+      'a billsec above the duration',
+      cdr({ billsec: '200' }),
+      'billsec_over_duration',
+      'billsec 200 s is more than duration 185 s; Asterisk counts billsec from answer and duration from start',
     ],
     [
       'answer before start',
@@ -567,20 +574,95 @@ describe('CDR CSV: rejects', () => {
       'a wait above maxWaitMs',
       cdr(
         { answer: '2020-06-01 09:03:30', end: '2020-06-01 09:03:35', billsec: '5' },
-        CDR_CSV_DEFAULT_COLUMNS.filter((c) => c !== 'duration'),
+        CDR_CSV_BASE_COLUMNS.filter((c) => c !== 'duration'),
       ),
       'absurd_wait',
       'wait 210000 ms is above maxWaitMs 200000',
-      { columns: CDR_CSV_DEFAULT_COLUMNS.filter((c) => c !== 'duration'), maxWaitMs: 200_000 },
+      { columns: CDR_CSV_BASE_COLUMNS.filter((c) => c !== 'duration'), maxWaitMs: 200_000 },
     ],
   ];
 
   it.each(cases)('rejects %s', (_name, line, reason, detail, options = {}) => {
-    const good = cdr({ src: '777' }, options.columns ?? CDR_CSV_DEFAULT_COLUMNS);
+    const good = cdr({ src: '777' }, Array.isArray(options.columns) ? options.columns : CDR_CSV_BASE_COLUMNS);
     const out = parse(`${line}\n${good}\n`, options);
     expect(out.rejects).toEqual([makeReject(where(1), reason, detail, line)]);
     // The good row after it still lands.
     expect(out.calls.map((c) => [c.line, c.callerKey])).toEqual([[2, 'key(777)']]);
+  });
+});
+
+describe('CDR CSV: layouts', () => {
+  const STOCK = [...CDR_CSV_BASE_COLUMNS, 'uniqueid', 'userfield'];
+  const ids = (out: ParseBatch) => out.calls.map((c) => c.id);
+
+  it('reads a stock export (cdr.conf.sample: loguniqueid, loguserfield; 18 columns) with no columns configured', () => {
+    const out = parse(`${cdr({ uniqueid: '1591000000.7' }, STOCK)}\n`);
+    expect(out.rejects).toEqual([]);
+    // The uniqueid column, not the line, names the call: the 18-column layout was recognised.
+    expect(ids(out)).toEqual(['pbx:1591000000.7']);
+  });
+
+  it('recognises 16 and 21 columns, and tells uniqueid from userfield in 17 by its shape', () => {
+    expect(ids(parse(`${cdr()}\n`))).toEqual(['pbx:Master.csv#1']);
+    expect(ids(parse(`${cdr({ linkedid: '1591000000.3' }, CDR_CSV_EXTENDED_COLUMNS)}\n`))).toEqual([
+      'pbx:1591000000.3',
+    ]);
+    const withUniqueid = [...CDR_CSV_BASE_COLUMNS, 'uniqueid'];
+    const withUserfield = [...CDR_CSV_BASE_COLUMNS, 'userfield'];
+    expect(ids(parse(`${cdr({ uniqueid: 'pbx1-1591000000.9' }, withUniqueid)}\n`))).toEqual(['pbx:pbx1-1591000000.9']);
+    expect(ids(parse(`${cdr({ userfield: 'vip' }, withUserfield)}\n`))).toEqual(['pbx:Master.csv#1']);
+  });
+
+  it('takes the columns from a header row when none are configured', () => {
+    const columns = ['start', 'answer', 'end', 'billsec', 'disposition', 'uniqueid', 'dstchannel', 'lastapp'];
+    const row = cdr({ uniqueid: '1591000000.4' }, columns);
+    expect(ids(parse(`${columns.join(',')}\n${row}\n`))).toEqual(['pbx:1591000000.4']);
+  });
+
+  it('names a layout by its count (16, 18, 19, 21)', () => {
+    expect(CdrCsvOptionsSchema.parse({ columns: 18 }).columns).toEqual(STOCK);
+    expect(CdrCsvOptionsSchema.parse({}).columns).toBe('auto');
+  });
+
+  it('refuses a file none of whose first rows fits the configured layout, with one error and nothing emitted', () => {
+    const rows = Array.from({ length: 12 }, () => cdr({}, STOCK)).join('\n');
+    const parser = createCdrCsvParser(ctx, { columns: [...CDR_CSV_EXTENDED_COLUMNS] }, pseudonymise);
+    expect(() => parser.push(utf8(`${rows}\n`))).toThrow(
+      'Master.csv: its first 10 rows have 18 columns, but source "pbx" expects 21 (' +
+        `${CDR_CSV_EXTENDED_COLUMNS.join(',')}); nothing of the file was counted and it is not recorded as ingested`,
+    );
+  });
+
+  it('refuses a short file at its end when no row fits, and a count no layout has', () => {
+    const parser = createCdrCsvParser(ctx, {}, pseudonymise);
+    expect(parser.push(utf8('"a","b","c"\n'))).toEqual(emptyBatch());
+    expect(() => parser.end()).toThrow(
+      "Master.csv: its only row has 3 columns, which is none of cdr_csv.c's layouts (16 to 21 columns)",
+    );
+  });
+
+  it('keeps an odd row inside a file that fits as one bad_field_count reject', () => {
+    const odd = cdr({}, CDR_CSV_BASE_COLUMNS);
+    const out = parse(`${odd}\n${cdr({ uniqueid: '1591000000.1' }, STOCK)}\n${odd}\n`, { columns: 18 });
+    expect(out.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [1, 'bad_field_count'],
+      [3, 'bad_field_count'],
+    ]);
+    expect(ids(out)).toEqual(['pbx:1591000000.1']);
+  });
+
+  it('reads a newline inside a quoted userfield or clid as part of the field (cdr_csv.c does not escape it)', () => {
+    const row = cdr(
+      { uniqueid: '1591000000.2', userfield: 'first line\nsecond line', clid: '"A\nB" <01632960001>' },
+      STOCK,
+    );
+    const out = parse(`${row}\n${cdr({ uniqueid: '1591000000.5' }, STOCK)}\n`);
+    expect(out.rejects).toEqual([]);
+    // The first row spans lines 1–3, so the second call starts on line 4.
+    expect(out.calls.map((c) => [c.id, c.line])).toEqual([
+      ['pbx:1591000000.2', 1],
+      ['pbx:1591000000.5', 4],
+    ]);
   });
 });
 

@@ -658,6 +658,29 @@ describe('QueueLogSession: messy logs', () => {
     ]);
   });
 
+  it('counts the calls it rebuilt from a close alone, net of an ENTERQUEUE read after the close; 0 for a whole log', () => {
+    const rebuilt = (batches: ParseBatch[]) => batches.reduce((n, b) => n + (b.rebuiltCalls ?? 0), 0);
+    // c1 and c2 are rebuilt from their closes; c3 has no wait to rebuild from (an orphan_event reject, not counted).
+    const orphans = log(
+      [240, 'c1|housing|SIP/5|COMPLETECALLER|40|200|1'],
+      [100, 'c2|sales|NONE|ABANDON|2|2|60'],
+      [200, 'c3|sales|NONE|EXITWITHTIMEOUT|2'],
+    );
+    expect(rebuilt(readWhole(session().openFile('q.log'), orphans))).toBe(2);
+    // The close first, its ENTERQUEUE later in the file: rebuilt at first, then not.
+    const late = log([45, 'c1|sales|NONE|ABANDON|1|1|45'], [0, ENTER]);
+    expect(rebuilt(readWhole(session().openFile('q.log'), late))).toBe(0);
+    // A call, then another whose CONNECT comes first: every ENTERQUEUE is there.
+    const whole = log(
+      [0, ENTER],
+      [45, 'c1|sales|NONE|ABANDON|1|1|45'],
+      [60, 'c2|sales|SIP/202|CONNECT|20|u1|3'],
+      [40, 'c2|sales||ENTERQUEUE||01632960111|1'],
+      [180, 'c2|sales|SIP/202|COMPLETECALLER|20|120|1'],
+    );
+    expect(rebuilt(readWhole(session().openFile('q.log'), whole))).toBe(0);
+  });
+
   it('does not count a second closing event for a stint already closed', () => {
     const got = readFile(
       session(),

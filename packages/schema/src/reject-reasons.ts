@@ -11,6 +11,7 @@ export const REJECT_REASONS = {
   bad_event_data: 'a queue_log event has data fields that do not fit its grammar',
   impossible_times: 'times that cannot be true: answer or end before arrival',
   absurd_wait: 'a wait or talk time is negative or above the configured maximum',
+  billsec_over_duration: 'a CDR row whose billsec (from answer) is more than its duration (from start)',
   orphan_event: 'a queue_log closing event whose ENTERQUEUE was in no file given, with too little to count the call',
   duplicate_line:
     'an exact copy of a line already read for the same call (a re-logged event); ignored, so it is not counted twice',

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { Collector, type FileOutcome } from './collector';
+import type { FinishedFile } from './collector-state';
 import type { WatchedInbox } from './inbox-watcher';
 import type { Config, SourceConfig } from '@cdrflow/config';
 
@@ -16,6 +17,12 @@ export interface CollectSummary {
   duplicates: number;
   records: number;
   rejects: number;
+  /** queue_log calls rebuilt from a close without its ENTERQUEUE, over the files read. */
+  rebuiltCalls: number;
+  /** Files skipped because the same content was already finished as the same source. */
+  skipped: Array<{ source: string; file: string; sameAs: string; finishedAt: string }>;
+  /** Files read although the same content was finished before as other sources. */
+  rereadAs: Array<{ source: string; file: string; earlier: FinishedFile[] }>;
 }
 
 /** Every finished-looking file in every configured inbox, per source in name (rotation) order. */
@@ -41,16 +48,33 @@ export function planPaths(source: SourceConfig, paths: readonly string[]): Plann
 }
 
 export async function collectPlanned(collector: Collector, plan: readonly PlannedFile[]): Promise<CollectSummary> {
-  const summary: CollectSummary = { published: 0, duplicates: 0, records: 0, rejects: 0 };
+  const summary: CollectSummary = {
+    published: 0,
+    duplicates: 0,
+    records: 0,
+    rejects: 0,
+    rebuiltCalls: 0,
+    skipped: [],
+    rereadAs: [],
+  };
   for (const file of plan) {
     const outcome: FileOutcome = await collector.collectFile(file.source, file.path, file.archive);
     if (outcome.status === 'duplicate') {
       summary.duplicates += 1;
+      summary.skipped.push({
+        source: file.source,
+        file: file.path,
+        sameAs: outcome.sameAs,
+        finishedAt: outcome.finishedAt,
+      });
       continue;
     }
+    if (outcome.alsoAs.length > 0)
+      summary.rereadAs.push({ source: file.source, file: file.path, earlier: outcome.alsoAs });
     summary.published += 1;
     summary.records += outcome.records;
     summary.rejects += outcome.rejects;
+    summary.rebuiltCalls += outcome.rebuiltCalls;
   }
   return summary;
 }

@@ -12,7 +12,12 @@ export interface FinishedFile {
 
 interface StateFile {
   version: 1;
-  /** sha256 of content → what was published from it. */
+  /**
+   * What was published from each content: keyed `<source>:<sha256>`, so the
+   * same bytes read as another source are another entry. Ledgers written
+   * before sources were part of the key use the bare hash (its entry names
+   * its source).
+   */
   files: Record<string, FinishedFile>;
   /** Carry-over state per source (queue_log open calls), as of the last finished file. */
   sessions: Record<string, unknown>;
@@ -21,8 +26,9 @@ interface StateFile {
 }
 
 /**
- * The collector's memory: files finished (by content hash, so a re-drop under
- * any name is recognised) and each source's carry-over state. Both are saved
+ * The collector's memory: files finished per source (by content hash, so a
+ * re-drop under any name is recognised, while the same bytes read as another
+ * source are read again and said so) and each source's carry-over state. Both are saved
  * in one file, atomically (write + rename), after a file's records are all
  * acknowledged: a crash mid-file leaves the state of the previous file, the
  * file is read again from the start, and downstream dedupe by id absorbs
@@ -38,8 +44,19 @@ export class CollectorState {
       : { version: 1, files: {}, sessions: {} };
   }
 
-  finished(hash: string): FinishedFile | undefined {
-    return this.state.files[hash];
+  /** The file of this content already finished as this source, if any. */
+  finished(source: string, hash: string): FinishedFile | undefined {
+    const legacy = this.state.files[hash];
+    return this.state.files[ledgerKey(source, hash)] ?? (legacy?.source === source ? legacy : undefined);
+  }
+
+  /** Files of this content finished as other sources (a re-read under another --source is not a re-drop). */
+  finishedElsewhere(source: string, hash: string): FinishedFile[] {
+    const found: FinishedFile[] = [];
+    for (const [key, file] of Object.entries(this.state.files)) {
+      if (file.source !== source && (key === hash || key.endsWith(`:${hash}`))) found.push(file);
+    }
+    return found;
   }
 
   session(source: string): unknown {
@@ -55,7 +72,7 @@ export class CollectorState {
     this.state = {
       ...this.state,
       version: 1,
-      files: { ...this.state.files, [hash]: file },
+      files: { ...this.state.files, [ledgerKey(file.source, hash)]: file },
       sessions: { ...this.state.sessions, ...sessions },
     };
     this.write();
@@ -74,3 +91,5 @@ export class CollectorState {
     renameSync(tmp, this.path);
   }
 }
+
+const ledgerKey = (source: string, hash: string): string => `${source}:${hash}`;

@@ -3,7 +3,7 @@ import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statS
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { TOPICS, type BusProducer, type Topics } from '@cdrflow/bus';
-import type { CollectorState } from './collector-state';
+import type { CollectorState, FinishedFile } from './collector-state';
 import { Outbox, type PublishedCounts } from './outbox';
 import type { SourceReader } from './source-reader';
 
@@ -18,8 +18,18 @@ export interface ReadPublishOptions {
 }
 
 export type FileOutcome =
-  | { status: 'published'; file: string; records: number; rejects: number; bytes: number }
-  | { status: 'duplicate'; file: string; sameAs: string };
+  | {
+      status: 'published';
+      file: string;
+      records: number;
+      rejects: number;
+      bytes: number;
+      /** queue_log: calls rebuilt from a close without its ENTERQUEUE (0 when every ENTERQUEUE was read). */
+      rebuiltCalls: number;
+      /** The same bytes finished before as other sources (a wrong --source, say): their records are still counted there. */
+      alsoAs: FinishedFile[];
+    }
+  | { status: 'duplicate'; file: string; sameAs: string; finishedAt: string };
 
 export interface ProgressListener {
   (event: { file: string; bytesRead: number; bytesTotal: number }): void;
@@ -141,7 +151,7 @@ export class Collector {
     const reader = this.readers.get(sourceName);
     if (reader === undefined) throw new Error(`no source named ${sourceName} is configured`);
     const hash = await hashFile(path);
-    const seen = this.state.finished(hash);
+    const seen = this.state.finished(sourceName, hash);
     if (seen !== undefined) {
       // Expected in normal operation (a re-drop, or two empty exports), so info, not warn.
       this.log.info(
@@ -149,11 +159,18 @@ export class Collector {
         'file already ingested (same content); skipped',
       );
       if (archiveDir !== undefined) moveInto(path, join(archiveDir, 'duplicates'), hash);
-      return { status: 'duplicate', file: path, sameAs: seen.name };
+      return { status: 'duplicate', file: path, sameAs: seen.name, finishedAt: seen.finishedAt };
+    }
+    const alsoAs = this.state.finishedElsewhere(sourceName, hash);
+    if (alsoAs.length > 0) {
+      this.log.warn(
+        { file: path, source: sourceName, alsoAs: alsoAs.map((f) => f.source) },
+        'same content already ingested as another source; read again as this one',
+      );
     }
     const before = reader.snapshot();
     try {
-      const { records, rejects, bytes, published } = await this.publishFile(reader, path, progress);
+      const { records, rejects, bytes, published, rebuiltCalls } = await this.publishFile(reader, path, progress);
       this.state.recordFinished(
         hash,
         { source: sourceName, name: path, bytes, records, rejects, finishedAt: new Date().toISOString() },
@@ -162,7 +179,7 @@ export class Collector {
       if (archiveDir !== undefined) moveInto(path, archiveDir, hash);
       progress.published = published;
       this.log.info({ file: path, records, rejects }, 'file published');
-      return { status: 'published', file: path, records, rejects, bytes };
+      return { status: 'published', file: path, records, rejects, bytes, rebuiltCalls, alsoAs };
     } catch (e: unknown) {
       reader.restore(before);
       throw e;
@@ -183,7 +200,13 @@ export class Collector {
     }
     await outbox.add(parser.end());
     await outbox.flush();
-    return { records: outbox.records, rejects: outbox.rejects, bytes: bytesTotal, published: outbox.published() };
+    return {
+      records: outbox.records,
+      rejects: outbox.rejects,
+      rebuiltCalls: outbox.rebuiltCalls,
+      bytes: bytesTotal,
+      published: outbox.published(),
+    };
   }
 }
 

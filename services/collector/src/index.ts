@@ -19,7 +19,7 @@ export type {
   SkippedBytes,
 } from './queue-log-follower';
 export { collectPlanned, planInboxes, planPaths, watchedInboxes } from './collect-inboxes';
-export type { PlannedFile } from './collect-inboxes';
+export type { CollectSummary, PlannedFile } from './collect-inboxes';
 export { CollectorMetrics } from './collector-metrics';
 export { sourceReader } from './source-readers';
 export { composeCollector } from './compose';

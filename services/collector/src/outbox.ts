@@ -71,6 +71,8 @@ export class Outbox {
   private held = 0;
   records = 0;
   rejects = 0;
+  /** queue_log calls rebuilt from a close without its ENTERQUEUE (ParseBatch.rebuiltCalls). */
+  rebuiltCalls = 0;
   /** Per kind and per reject reason, for the service's metrics (records = calls + surveys). */
   callCount = 0;
   surveyCount = 0;
@@ -97,6 +99,7 @@ export class Outbox {
     // `records` are contacts (calls and surveys); agent times are counted apart, in `published().agentTimes`.
     this.records += batch.calls.length + batch.surveys.length;
     this.rejects += batch.rejects.length;
+    this.rebuiltCalls += batch.rebuiltCalls ?? 0;
     this.callCount += batch.calls.length;
     this.surveyCount += batch.surveys.length;
     this.agentTimeCount += batch.agentTimes.length;

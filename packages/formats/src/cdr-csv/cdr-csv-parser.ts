@@ -34,6 +34,11 @@
  *   apart: each is written when its channel hangs up), up to maxOpenGroups;
  *   rows with neither id are emitted at once with id `<source>:<file>#<line>`,
  *   which is not stable across re-exports, so such a source cannot be deduped;
+ * - the layout is the configured column list, or (columns: auto) a header
+ *   row's names, else the first row's count and shape (cdrColumnsByShape);
+ *   when none of the first LAYOUT_PROBE_ROWS rows fits it, the file is refused
+ *   with one CdrLayoutError before anything of it is emitted (one message, not
+ *   a reject per row); an odd row in a file that fits is a bad_field_count;
  * - local dates: start is read with the 'earlier' offset in an autumn overlap;
  *   answer and end are re-read with 'later' when the earlier reading falls
  *   before start (resp. answer) and the later one does not.
@@ -45,6 +50,7 @@ import { createTimeReader, type TimeReader } from '@cdrflow/time';
 import { emptyBatch, type FileContext, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
 import { CdrCsvOptionsSchema, type CdrCsvOptions, type CdrCsvOptionsInput } from './cdr-csv-options';
 import { CdrLayout, readCdrLeg, type CdrLeg } from './cdr-leg';
+import { CdrLayoutError, fittingLayout, headerLayout, LAYOUT_PROBE_ROWS } from './cdr-layout';
 import { byCallOrder, CdrCallRule } from './cdr-call-rule';
 
 export function createCdrCsvParser(
@@ -57,7 +63,11 @@ export function createCdrCsvParser(
 
 class CdrCsvParser implements FileParser {
   private readonly reader: CsvRowReader;
-  private readonly layout: CdrLayout;
+  /** Null until the file shows its layout (columns: auto, and no row read yet). */
+  private layout: CdrLayout | null;
+  /** Rows read before one fitted a layout: rejected once one does; the file is refused if none of the first ones does. */
+  private unfitted: CsvRow[] = [];
+  private fitted = false;
   private readonly readTime: TimeReader;
   private readonly rule: CdrCallRule;
   /**
@@ -78,7 +88,7 @@ class CdrCsvParser implements FileParser {
     private readonly pseudonymise: Pseudonymise,
   ) {
     this.reader = new CsvRowReader(ctx, { encoding: options.encoding, maxLinesPerRow: options.maxLinesPerRow });
-    this.layout = new CdrLayout(options.columns);
+    this.layout = options.columns === 'auto' ? null : new CdrLayout(options.columns);
     this.readTime = createTimeReader('yyyy-MM-dd HH:mm:ss', options.zone);
     this.rule = new CdrCallRule(options);
   }
@@ -94,6 +104,7 @@ class CdrCsvParser implements FileParser {
     const out = emptyBatch();
     const csvRejects: Reject[] = [];
     this.reader.endEach((row) => this.row(row, out), csvRejects);
+    if (!this.fitted && this.unfitted.length > 0) throw this.refusal();
     for (let i = this.openHead; i < this.openLegs.length; i++) this.emit(this.openLegs[i] as CdrLeg[], out);
     this.groups.clear();
     this.openKeys = [];
@@ -106,9 +117,30 @@ class CdrCsvParser implements FileParser {
   private row(row: CsvRow, out: ParseBatch): void {
     if (this.firstRow) {
       this.firstRow = false;
-      if (this.layout.isHeader(row)) return;
+      const named = headerLayout(row, this.layout);
+      if (named !== null) {
+        this.layout = named;
+        return;
+      }
     }
-    const leg = readCdrLeg(row, this.layout, this.options, this.readTime, this.ctx);
+    if (!this.fitted) {
+      const layout = fittingLayout(row, this.layout);
+      if (layout === null) {
+        this.unfitted.push(row);
+        if (this.unfitted.length >= LAYOUT_PROBE_ROWS) throw this.refusal();
+        return;
+      }
+      this.layout = layout;
+      this.fitted = true;
+      const held = this.unfitted;
+      this.unfitted = [];
+      for (const r of held) this.read(r, layout, out);
+    }
+    this.read(row, this.layout as CdrLayout, out);
+  }
+
+  private read(row: CsvRow, layout: CdrLayout, out: ParseBatch): void {
+    const leg = readCdrLeg(row, layout, this.options, this.readTime, this.ctx);
     if ('schema' in leg) out.rejects.push(leg);
     else this.take(leg, out);
   }
@@ -232,6 +264,10 @@ class CdrCsvParser implements FileParser {
       return l.lastdata.slice(0, firstSeparator(l.lastdata)).trim();
     }
     return '';
+  }
+
+  private refusal(): CdrLayoutError {
+    return new CdrLayoutError(this.ctx, this.layout, this.unfitted);
   }
 
   private reject(leg: CdrLeg, reason: Reject['reason'], detail: string): Reject {

@@ -128,7 +128,7 @@ function seconds(row: CsvRow, ctx: FileContext, column: string, at: number, maxW
  * Reads and checks one row. Checks run in this order and the first failure is
  * the reject: field count, disposition, start/end present and readable,
  * answer readable, duration/billsec integers within 0..maxWaitMs, times in
- * order, ANSWERED has an answer time.
+ * order, billsec ≤ duration, ANSWERED has an answer time.
  */
 export function readCdrLeg(
   row: CsvRow,
@@ -171,10 +171,8 @@ export function readCdrLeg(
   const end = readTimeAfter(readTime, endText, answer ?? start);
   if (end === null) return rejectRow(row, ctx, 'bad_time', `end ${JSON.stringify(endText)} is not YYYY-MM-DD HH:MM:SS`);
 
-  if (at.duration >= 0) {
-    const duration = seconds(row, ctx, 'duration', at.duration, options.maxWaitMs);
-    if (typeof duration !== 'number') return duration;
-  }
+  const duration = at.duration >= 0 ? seconds(row, ctx, 'duration', at.duration, options.maxWaitMs) : null;
+  if (duration !== null && typeof duration !== 'number') return duration;
   const billsec = seconds(row, ctx, 'billsec', at.billsec, options.maxWaitMs);
   if (typeof billsec !== 'number') return billsec;
 
@@ -183,6 +181,15 @@ export function readCdrLeg(
   if (end < start) return rejectRow(row, ctx, 'impossible_times', `end ${endText} is before start ${startText}`);
   if (answer !== null && end < answer)
     return rejectRow(row, ctx, 'impossible_times', `end ${endText} is before answer ${answerText}`);
+  // cdr.c: duration = end − start, billsec = end − answer, and answer is never before start (checked above).
+  if (duration !== null && billsec > duration) {
+    return rejectRow(
+      row,
+      ctx,
+      'billsec_over_duration',
+      `billsec ${billsec} s is more than duration ${duration} s; Asterisk counts billsec from answer and duration from start`,
+    );
+  }
   if (disposition === 'ANSWERED' && answer === null) {
     return rejectRow(row, ctx, 'missing_field', 'disposition is ANSWERED but answer is empty');
   }

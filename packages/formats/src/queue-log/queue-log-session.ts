@@ -605,6 +605,8 @@ export class QueueLogSession {
       case 'enter':
         // An earlier-read CONNECT or close of this stint waits for its ENTERQUEUE.
         stint = enterTarget(stints, ev.queue, ev.atMs);
+        // Its close was read first and counted as rebuilt; with its ENTERQUEUE it no longer is.
+        if (stint !== undefined && stint.close !== null) out.rebuiltCalls = (out.rebuiltCalls ?? 0) - 1;
         if (stint === undefined) stint = newStint(stints, ev.queue);
         stint.enter = place;
         stint.callerKey = callerKey;
@@ -700,6 +702,7 @@ export class QueueLogSession {
       return;
     }
     out.calls.push(record);
+    if (stint.close !== null && stint.enter === null) out.rebuiltCalls = (out.rebuiltCalls ?? 0) + 1;
   }
 
   private recordOf(call: LiveCall, stint: QueueLogStintState): ReturnType<typeof buildStintRecord> {
