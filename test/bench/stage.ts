@@ -10,12 +10,13 @@ import { writeFileSync } from 'node:fs';
 import { hotPathMarkdown, runHotPathBench } from './hot-path';
 import { runLibraryBench } from './libraries';
 import { renderReport } from './libraries/common';
-import { machineInfo, median } from './measure';
+import { machineInfo, median, percentile } from './measure';
 import { memoryMarkdown, runMemoryBench } from './memory';
 import { parseTable, PARSE_RATIO_TARGET, runParseBench } from './parse';
 import { runPipelineBench } from './pipeline';
+import { liveFreshnessMarkdown, runLiveFreshnessBench } from './live-freshness';
 
-export const STAGES = ['parse', 'hot-path', 'memory', 'libraries', 'pipeline'] as const;
+export const STAGES = ['parse', 'hot-path', 'memory', 'libraries', 'pipeline', 'live'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** One figure against its target; `met` is null where the issue asks only for the figure. */
@@ -164,6 +165,21 @@ async function run(stage: Stage, quick: boolean): Promise<Omit<StageOutcome, 'da
                 },
               ]),
         ],
+      };
+    }
+    case 'live': {
+      const r = await runLiveFreshnessBench(quick ? { seconds: 15 } : {});
+      const figure = (what: string, l: number[]) => ({
+        figure: `live freshness: line appended to a followed queue_log → collector's /metrics ${what}, p99 at 50 calls/s`,
+        measured: `${percentile(l, 99).toFixed(2)} s (p50 ${percentile(l, 50).toFixed(2)} s)`,
+        target: '≤ 2 s',
+        met: percentile(l, 99) <= 2,
+      });
+      return {
+        stage,
+        title: 'Live freshness: a followed queue_log line → the collector’s counters and gauges',
+        markdown: liveFreshnessMarkdown(r),
+        targets: [figure('counter', r.counters), figure('gauge', r.gauges)],
       };
     }
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -22,6 +22,8 @@ import { tempDir } from '../support/temp-dir';
  * infra/prometheus/rules/call-handling.yml with a 20 s window and `for: 2s`,
  * the pipeline rules are the committed file with every `for` at 2 s, and the
  * scrape config is infra/prometheus/prometheus.yml with loopback targets.
+ * The live-queue rules keep their production thresholds (a caller waiting
+ * over 300 s); only the `for` of the conditions that have one is 2 s.
  */
 const repo = join(import.meta.dirname, '..', '..');
 const WINDOW = '20s';
@@ -42,6 +44,16 @@ const TICKETS_SOURCE = [
   '      zone: Europe/London',
   '      columns: { id: Ticket, arrivedAt: Issued, answeredAt: Called, endedAt: Closed, outcome: Status, queue: Desk }',
   '      outcomes: { SERVED: answered, LEFT: abandoned }',
+];
+
+/** A queue_log source whose live file the collector follows, as Asterisk writes it (queue_log in the deployment). */
+const LIVE_SOURCE = [
+  '  - name: live',
+  '    format: queue_log',
+  '    inbox: inbox-live',
+  '    archive: archive-live',
+  '    completion: { rule: rename }',
+  '    follow: { path: asterisk/queue_log, pollIntervalMs: 200 }',
 ];
 
 function prometheusConfig(ports: Record<string, number>): string {
@@ -65,7 +77,7 @@ function compressedRules(dir: string): void {
   mkdirSync(join(dir, 'rules'));
   writeFileSync(
     join(dir, 'rules', 'call-handling.yml'),
-    callHandlingRules(DEFAULT_KPI_SETTINGS, { ...DEFAULT_ALERT_RULE_OPTIONS, window: WINDOW, for: FOR }),
+    callHandlingRules(DEFAULT_KPI_SETTINGS, { ...DEFAULT_ALERT_RULE_OPTIONS, window: WINDOW, for: FOR, liveFor: FOR }),
   );
   const pipeline = parse(readFileSync(join(repo, 'infra', 'prometheus', 'rules', 'pipeline.yml'), 'utf8')) as {
     groups: Array<{ rules: Array<{ for?: string }> }>;
@@ -115,7 +127,9 @@ describe('alerts end to end through a real Prometheus', () => {
   beforeAll(async () => {
     const brokers = kafkaBrokers();
     const [aggregatorPort, collectorPort] = await freePorts(2);
-    d = deployment('alerts-e2e', brokers, { extraSources: TICKETS_SOURCE });
+    d = deployment('alerts-e2e', brokers, { extraSources: [...TICKETS_SOURCE, ...LIVE_SOURCE] });
+    mkdirSync(join(d.dir, 'asterisk'));
+    writeFileSync(join(d.dir, 'asterisk', 'queue_log'), '');
     aggregator = startCdrflow(['aggregator'], { ...d.env, CDRFLOW_METRICS_PORT: String(aggregatorPort) });
     collectorEnv = { ...d.env, CDRFLOW_METRICS_PORT: String(collectorPort) };
     collector = startCdrflow(['collector', '--poll-interval', '1'], collectorEnv);
@@ -194,6 +208,72 @@ describe('alerts end to end through a real Prometheus', () => {
     expect(averages.get('housing')!).toBeLessThanOrEqual(300 + 1e-9);
     expect(averages.get('housing')!).toBeGreaterThanOrEqual(60 - 1e-9);
     expect(averages.get('sales')!).toBeCloseTo(60, 9);
+  }, 300_000);
+
+  it('fires CallerWaitingAboveTarget while a caller in a followed queue_log waits over 300 s, through a collector restart; resolves at the answer', async () => {
+    const queueLog = join(d.dir, 'asterisk', 'queue_log');
+    const gauge = async (expr: string) => (await instantQuery(prometheus.url, expr))[0]?.value[1];
+    const waiting = 'sum(cdrflow_queue_callers_waiting{queue="helpline"})';
+    const since = 'min(cdrflow_queue_oldest_waiting_since_timestamp_seconds{queue="helpline"})';
+    // The caller entered 285 s ago by the PBX's clock (the line's own time), as if the collector had just
+    // started following a log with someone already queued: the 300 s target is 15 s away, not 5 minutes.
+    const enteredAt = Math.floor(Date.now() / 1000) - 285;
+    appendFileSync(queueLog, `${enteredAt}|live-1|helpline|NONE|ENTERQUEUE||01632960999|1\n`);
+    await waitUntil(
+      async () => (await gauge(waiting)) === '1' && (await gauge(since)) === String(enteredAt),
+      'Prometheus to see the caller waiting in helpline',
+      { ...TIMEOUT, context: logs },
+    );
+
+    // A restart while the caller waits: the session comes back from the saved state, the same one caller.
+    collector.child.kill('SIGTERM');
+    expect(await collector.exited, collector.output()).toBe(0);
+    collector = startCdrflow(['collector', '--poll-interval', '1'], collectorEnv);
+    await waitUntil(
+      async () =>
+        (await targetHealth(prometheus.url)).some((t) => t.job === 'cdrflow-collector' && t.health === 'up') &&
+        (await gauge('max(cdrflow_source_last_poll_timestamp_seconds{source="live"})')) !== undefined,
+      'the restarted collector to be scraped with its follower polling',
+      { ...TIMEOUT, context: logs },
+    );
+    expect(await gauge(waiting)).toBe('1');
+    expect(await gauge(since)).toBe(String(enteredAt));
+
+    let alerts: PromAlert[] = [];
+    await waitUntil(
+      async () =>
+        firing((alerts = await activeAlerts(prometheus.url)), 'CallerWaitingAboveTarget').length === 1 &&
+        firing(alerts, 'CallersWaitingNoAnswer').length === 1,
+      'CallerWaitingAboveTarget and CallersWaitingNoAnswer to fire',
+      { ...TIMEOUT, context: () => `${JSON.stringify(alerts, null, 1)}\n${logs()}` },
+    );
+    const [wait] = firing(alerts, 'CallerWaitingAboveTarget');
+    expect(wait!.labels).toMatchObject({ queue: 'helpline', severity: 'page', kpi: 'CSU10' });
+    // Not before the caller had waited strictly more than 300 s.
+    expect(Date.parse(wait!.activeAt) / 1000).toBeGreaterThan(enteredAt + 300);
+    expect(Number(wait!.value)).toBeGreaterThan(300);
+    const [noAnswer] = firing(alerts, 'CallersWaitingNoAnswer');
+    expect(noAnswer!.labels).toMatchObject({ queue: 'helpline', severity: 'page' });
+    expect(Number(noAnswer!.value)).toBe(1);
+
+    // The caller is answered: both alerts resolve, nobody waits, and the answer is the queue's last.
+    const answeredAt = Math.floor(Date.now() / 1000);
+    appendFileSync(queueLog, `${answeredAt}|live-1|helpline|SIP/3001|CONNECT|${answeredAt - enteredAt}|live-1.1|2\n`);
+    await waitUntil(
+      async () =>
+        (await activeAlerts(prometheus.url)).every(
+          (a) =>
+            a.labels['alertname'] !== 'CallerWaitingAboveTarget' && a.labels['alertname'] !== 'CallersWaitingNoAnswer',
+        ),
+      'the live alerts to resolve once the caller is answered',
+      { ...TIMEOUT, context: logs },
+    );
+    expect(await gauge(waiting)).toBe('0');
+    expect(await gauge(since)).toBeUndefined();
+    expect(await gauge('max(cdrflow_queue_last_answered_timestamp_seconds{queue="helpline"})')).toBe(
+      String(answeredAt),
+    );
+    expect(await gauge('sum(cdrflow_queue_agents{queue="helpline",state="on_call"})')).toBe('1');
   }, 300_000);
 
   it('raises CdrflowServiceDown when the collector stops, and clears it when it is back', async () => {

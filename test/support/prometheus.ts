@@ -11,6 +11,8 @@ export interface PromAlert {
   annotations: Record<string, string>;
   state: 'pending' | 'firing';
   value: string;
+  /** When the condition started to hold (RFC 3339). */
+  activeAt: string;
 }
 
 interface ApiAnswer<T> {

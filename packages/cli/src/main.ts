@@ -286,9 +286,24 @@ program
   .description('print the Prometheus call-handling alert rules generated from the KPI catalogue and kpi.targets')
   .option('--window <range>', 'PromQL range the averages are taken over', DEFAULT_ALERT_RULE_OPTIONS.window)
   .option('--for <duration>', 'how long a breach must last before the alert fires', DEFAULT_ALERT_RULE_OPTIONS.for)
-  .action((options: { window: string; for: string }) => {
+  .option(
+    '--unanswered-minutes <minutes>',
+    'callers waiting with no answer in their queue for this long fire CallersWaitingNoAnswer',
+    positiveInt,
+    DEFAULT_ALERT_RULE_OPTIONS.noAnswerMinutes,
+  )
+  .option(
+    '--feed-quiet-minutes <minutes>',
+    'a followed queue_log with callers waiting and no new line for this long fires CdrflowFeedStalled',
+    positiveInt,
+    DEFAULT_ALERT_RULE_OPTIONS.feedQuietMinutes,
+  )
+  .action((options: { window: string; for: string; unansweredMinutes: number; feedQuietMinutes: number }) => {
     const config = load();
-    process.stdout.write(callHandlingRules(config.kpi, { ...DEFAULT_ALERT_RULE_OPTIONS, ...options }));
+    const { unansweredMinutes, ...rest } = options;
+    process.stdout.write(
+      callHandlingRules(config.kpi, { ...DEFAULT_ALERT_RULE_OPTIONS, ...rest, noAnswerMinutes: unansweredMinutes }),
+    );
   });
 
 program

@@ -4,6 +4,7 @@ export { LineSplitter } from './lines';
 export type { Line, LineBatch, TextEncodingName } from './lines';
 export { QueueLogSession, QueueLogConfigError, QueueLogStateError } from './queue-log/queue-log-session';
 export type { QueueLogCallState, QueueLogSessionOptions, QueueLogSessionState } from './queue-log/queue-log-session';
+export type { AgentPause, LiveAgentCounts, LiveQueueState } from './queue-log/queue-log-live';
 export { QUEUE_LOG_EVENTS } from './queue-log/queue-log-grammar';
 export { createCdrCsvParser } from './cdr-csv/cdr-csv-parser';
 export { describeCdrRule, UNANSWERED_ORDER } from './cdr-csv/cdr-call-rule';

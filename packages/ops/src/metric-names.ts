@@ -89,6 +89,51 @@ export const METRICS = {
     labels: ['source'],
   },
 
+  // The collector's live view of each followed queue_log (docs/runbooks/live-queues.md): gauges computed at
+  // each scrape from the follower's session. Several collectors: sum (max for timestamps, min for "since") by queue.
+  sourceLastPoll: {
+    name: 'cdrflow_source_last_poll_timestamp_seconds',
+    type: 'gauge',
+    help: 'When the followed queue_log was last read and published successfully (Unix seconds); time() minus this is how long the follower has been stuck.',
+    labels: ['source'],
+  },
+  sourceLastLine: {
+    name: 'cdrflow_source_last_line_timestamp_seconds',
+    type: 'gauge',
+    help: 'When a new line of the followed queue_log was last read (Unix seconds, the collector clock); time() minus this is how long the feed has been quiet.',
+    labels: ['source'],
+  },
+  queueCallersWaiting: {
+    name: 'cdrflow_queue_callers_waiting',
+    type: 'gauge',
+    help: 'Callers in the queue now (ENTERQUEUE read, no CONNECT or exit yet, within the open-call timeout).',
+    labels: ['source', 'queue', 'service'],
+  },
+  queueOldestWaitingSince: {
+    name: 'cdrflow_queue_oldest_waiting_since_timestamp_seconds',
+    type: 'gauge',
+    help: 'ENTERQUEUE time of the longest-waiting caller (Unix seconds); time() minus this is the longest wait now. Absent while nobody waits.',
+    labels: ['source', 'queue', 'service'],
+  },
+  queueLastAnswered: {
+    name: 'cdrflow_queue_last_answered_timestamp_seconds',
+    type: 'gauge',
+    help: 'Time of the latest answer (CONNECT) in the queue (Unix seconds). Absent until one is read.',
+    labels: ['source', 'queue', 'service'],
+  },
+  queueAgents: {
+    name: 'cdrflow_queue_agents',
+    type: 'gauge',
+    help: 'Agents of the queue now, by state: logged_in = available + on_call + paused.',
+    labels: ['source', 'queue', 'service', 'state'],
+  },
+  queueAgentsPaused: {
+    name: 'cdrflow_queue_agents_paused',
+    type: 'gauge',
+    help: 'Paused agents of the queue now (not on a call), by pause reason ("" where the log gives none).',
+    labels: ['source', 'queue', 'service', 'reason'],
+  },
+
   // The aggregator's pipeline health (AggregatorMetrics).
   aggregatorRecordsReceived: {
     name: 'cdrflow_aggregator_records_received_total',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_KPI_SETTINGS, resolveKpiSettings } from '@cdrflow/kpi';
-import { callHandlingRules } from '../src/alert-rules';
+import { DEFAULT_ALERT_RULE_OPTIONS, callHandlingRules } from '../src/alert-rules';
 
 describe('call-handling alert rules', () => {
   it('the committed rules are exactly what the KPI catalogue generates', () => {
@@ -16,9 +16,12 @@ describe('call-handling alert rules', () => {
 
   it('follows a site’s own targets and window', () => {
     const rules = callHandlingRules(resolveKpiSettings({ targets: { CSU10: 240, CSU11: 15, CSU12: 600 } }), {
+      ...DEFAULT_ALERT_RULE_OPTIONS,
       window: '30m',
       for: '10m',
       runbookBase: 'https://runbooks.example',
+      noAnswerMinutes: 5,
+      feedQuietMinutes: 20,
     });
     expect(rules).toContain('> 240\n');
     expect(rules).toContain('> 0.15\n');
@@ -26,6 +29,10 @@ describe('call-handling alert rules', () => {
     expect(rules).toContain('[30m]');
     expect(rules).toContain('for: 10m');
     expect(rules).not.toContain('> 300\n');
+    // The live rules: a caller waiting over the site's CSU10 target; no answer for 5 minutes; quiet for 20.
+    expect(rules).toMatch(/\(cdrflow_queue_oldest_waiting_since_timestamp_seconds\)\n\s+> 240\n/);
+    expect(rules).toContain('(cdrflow_queue_last_answered_timestamp_seconds) <= 300\n');
+    expect(rules).toContain('(cdrflow_source_last_line_timestamp_seconds) > 1200\n');
   });
 });
 

@@ -54,7 +54,7 @@ const family = ({ name, type, help, labels, buckets }: MetricDefinition): Metric
 describe('the metric-name table', () => {
   it('names each metric family once, every name cdrflow_…', () => {
     const names = metricFamilies().map((m) => m.name);
-    expect(names).toHaveLength(25);
+    expect(names).toHaveLength(32);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^cdrflow_[a-z_]+$/);
   });
@@ -72,7 +72,7 @@ describe('the metric-name table', () => {
     expect(collector.map((m) => m.name)).toEqual(
       metricFamilies()
         .map((m) => m.name)
-        .filter((n) => n.startsWith('cdrflow_collector_')),
+        .filter((n) => /^cdrflow_(collector|source|queue)_/.test(n)),
     );
     expect([...collector, ...aggregator].sort((a, b) => a.name.localeCompare(b.name))).toEqual(
       metricFamilies()
@@ -88,8 +88,8 @@ describe('the metric-name table', () => {
       ...namesUsedIn('infra/prometheus/tests', '.yml'),
       ...namesUsedIn('infra/grafana/dashboards', '.json'),
     ];
-    // Both rule files, both promtool tests and both dashboards name metrics.
-    expect(new Set(used.map((u) => u.file)).size).toBe(6);
+    // Both rule files, the three promtool tests and both dashboards name metrics.
+    expect(new Set(used.map((u) => u.file)).size).toBe(7);
     for (const { file, name } of used) expect(series, `${file}: ${name}`).toContain(name);
   });
 

@@ -5,6 +5,7 @@ import type { ReadinessCheck } from '@cdrflow/telemetry';
 import { ScrapeGate, type GatedCounter } from '@cdrflow/telemetry';
 import { probe } from '@cdrflow/telemetry';
 import { METRICS } from '@cdrflow/ops/metric-names';
+import { LiveQueueMetrics, type LiveFeed } from './live-queue-metrics';
 
 /**
  * The collector's Prometheus metrics, fed through its listener interface.
@@ -21,9 +22,16 @@ export class CollectorMetrics implements CollectorListener {
   private readonly bytes: GatedCounter<'source'>;
   private connectedToBus = false;
   private lastPublish = 'nothing published yet';
+  private readonly live: LiveQueueMetrics;
 
-  /** `pingKafka` asks the broker something cheap; readiness runs it on every probe. */
-  constructor(private readonly pingKafka: () => Promise<unknown>) {
+  /**
+   * `pingKafka` asks the broker something cheap; readiness runs it on every probe.
+   * `maxQueueLabels` bounds the live gauges' queue and service labels (`metrics.maxQueueLabels`).
+   */
+  constructor(
+    private readonly pingKafka: () => Promise<unknown>,
+    maxQueueLabels = 50,
+  ) {
     collectDefaultMetrics({ register: this.registry });
     const counter = <L extends string>(metric: { type: 'counter'; name: string; help: string; labels: readonly L[] }) =>
       this.gate.counter({ name: metric.name, help: metric.help, labelNames: metric.labels });
@@ -31,6 +39,12 @@ export class CollectorMetrics implements CollectorListener {
     this.records = counter(METRICS.collectorRecordsPublished);
     this.rejected = counter(METRICS.collectorRowsRejected);
     this.bytes = counter(METRICS.collectorBytesRead);
+    this.live = new LiveQueueMetrics(this.registry, maxQueueLabels);
+  }
+
+  /** The followed queue_logs whose live queue state /metrics shows. */
+  watchLive(feeds: readonly LiveFeed[]): void {
+    this.live.watch(feeds);
   }
 
   get contentType(): string {

@@ -21,6 +21,7 @@ export type {
 export { collectPlanned, planInboxes, planPaths, watchedInboxes } from './collect-inboxes';
 export type { CollectSummary, PlannedFile } from './collect-inboxes';
 export { CollectorMetrics } from './collector-metrics';
+export type { LiveFeed } from './live-queue-metrics';
 export { sourceReader } from './source-readers';
 export { composeCollector } from './compose';
 export type { ComposeCollectorOptions, ComposedCollector } from './compose';

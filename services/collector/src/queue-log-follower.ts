@@ -3,10 +3,11 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { TOPICS, type BusProducer } from '@cdrflow/bus';
-import type { FileParser, ParseBatch } from '@cdrflow/formats';
+import type { FileParser, LiveQueueState, ParseBatch } from '@cdrflow/formats';
 import type { CollectorState } from './collector-state';
 import { NOTHING_PUBLISHED, notify, type CollectorListener, type ReadPublishOptions } from './collector';
 import { Outbox, type PublishedCounts } from './outbox';
+import type { LiveFeed } from './live-queue-metrics';
 import type { SourceReader } from './source-reader';
 
 const LF = 0x0a;
@@ -128,8 +129,11 @@ interface FileStat {
  * rejects, since the session is restored to the same point as the offset.
  * A failed poll (broker down) rolls back to the saved pair the same way.
  */
-export class QueueLogFollower {
+export class QueueLogFollower implements LiveFeed {
   private saved: FollowState;
+  private lastPollAtMs: number | null = null;
+  /** Restored from the last save that read bytes, so a restart does not make a quiet feed look fresh. */
+  private lastLineAtMs: number | null = null;
   private position: FollowPosition | null;
   private parser: FileParser | null = null;
   /**
@@ -185,6 +189,20 @@ export class QueueLogFollower {
       }
     }
     this.position = clonePosition(this.saved.position);
+    if (this.saved.savedAt !== '') this.lastLineAtMs = Date.parse(this.saved.savedAt);
+  }
+
+  lastPollMs(): number | null {
+    return this.lastPollAtMs;
+  }
+
+  lastLineMs(): number | null {
+    return this.lastLineAtMs;
+  }
+
+  /** Each queue's state as the lines read so far say (the session restored with the position after a restart). */
+  queues(nowMs: number): LiveQueueState[] {
+    return this.reader.live?.(nowMs) ?? [];
   }
 
   get source(): string {
@@ -199,6 +217,8 @@ export class QueueLogFollower {
       await this.advance(outbox, work);
       await outbox.flush();
       if (work.dirty) this.save();
+      this.lastPollAtMs = Date.now();
+      if (work.bytes > 0) this.lastLineAtMs = this.lastPollAtMs;
     } catch (e: unknown) {
       this.rollback();
       this.report('failed', work.bytes, NOTHING_PUBLISHED);

@@ -29,12 +29,13 @@ export async function runCollectorService(options: CollectorServiceOptions): Pro
   if (config.sources.length === 0)
     throw new ConfigError('no sources are configured: add `sources:` to the config file');
   const topics = topicNames(config.bus.topicNamespace);
-  const metrics = new CollectorMetrics(() => bus.endOffsets(topics.calls));
+  const metrics = new CollectorMetrics(() => bus.endOffsets(topics.calls), config.metrics.maxQueueLabels);
   const server = await serveMetrics(config.metrics, log, metrics);
   try {
     await bus.ensureTopics(topicSpecs(config.bus.partitions, topics));
     metrics.connected();
     const { collector, followers } = composeCollector({ config, producer: bus.producer(), log, listener: metrics });
+    metrics.watchLive(followers);
     const watcher = new InboxWatcher({
       collector,
       inboxes: watchedInboxes(config),

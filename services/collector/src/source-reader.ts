@@ -1,4 +1,4 @@
-import type { FileParser } from '@cdrflow/formats';
+import type { FileParser, LiveQueueState } from '@cdrflow/formats';
 
 /**
  * A configured source as the collector sees it: a parser per file, and the
@@ -12,4 +12,6 @@ export interface SourceReader {
   snapshot(): unknown;
   /** Returns to a snapshot taken earlier (after a file failed part-way). */
   restore(snapshot: unknown): void;
+  /** Each queue's state now, for sources that know it (queue_log); meant for a followed live file. */
+  live?(nowMs: number): LiveQueueState[];
 }

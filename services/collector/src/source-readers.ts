@@ -36,6 +36,7 @@ export function sourceReader(source: SourceConfig, pseudonymise: Pseudonymise): 
         restore: (state) => {
           session = QueueLogSession.restore(options, state as QueueLogSessionState);
         },
+        live: (nowMs) => session.live(nowMs),
       };
     }
     case 'cdr_csv':

@@ -15,7 +15,13 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { partitionFor, TOPICS, type BusProducer, type OutgoingMessage } from '@cdrflow/bus';
-import { CollectorState, QueueLogFollower, generationLabel, type SourceReader } from '@cdrflow/collector';
+import {
+  CollectorMetrics,
+  CollectorState,
+  QueueLogFollower,
+  generationLabel,
+  type SourceReader,
+} from '@cdrflow/collector';
 import { QueueLogSession, type QueueLogSessionOptions, type QueueLogSessionState } from '@cdrflow/formats';
 import { decodeMessage, type BusRecord, type CallRecord, type Reject } from '@cdrflow/schema';
 
@@ -69,6 +75,7 @@ function queueLogReader(): SourceReader {
     restore: (state) => {
       session = QueueLogSession.restore(options, state as QueueLogSessionState);
     },
+    live: (nowMs) => session.live(nowMs),
   };
 }
 
@@ -386,5 +393,66 @@ describe('QueueLogFollower', () => {
     expect(generationLabel('/q/queue_log', new TextEncoder().encode('garbage\n'))).toMatch(
       /^\/q\/queue_log@[0-9a-f]{12}$/,
     );
+  });
+});
+
+/** The queue gauges' lines of one /metrics scrape with the queues as at `nowMs`. */
+async function liveLines(follower: QueueLogFollower, nowMs: number): Promise<string[]> {
+  const metrics = new CollectorMetrics(() => Promise.resolve());
+  const at = {
+    source: follower.source,
+    lastPollMs: () => null,
+    lastLineMs: () => null,
+    queues: () => follower.queues(nowMs),
+  };
+  metrics.watchLive([at]);
+  return (await metrics.render()).split('\n').filter((l) => l.startsWith('cdrflow_queue_'));
+}
+
+describe('QueueLogFollower live queue state', () => {
+  // Callers a and b enter sales at +0 and +5; a is answered at +10 by SIP/101 (a static member, so
+  // known while it talks); b still waits. Figures read off those lines.
+  const expected = [
+    `cdrflow_queue_callers_waiting{source="pbx",queue="sales",service=""} 1`,
+    `cdrflow_queue_oldest_waiting_since_timestamp_seconds{source="pbx",queue="sales",service=""} ${T + 5}`,
+    `cdrflow_queue_last_answered_timestamp_seconds{source="pbx",queue="sales",service=""} ${T + 10}`,
+    `cdrflow_queue_agents{source="pbx",queue="sales",service="",state="logged_in"} 1`,
+    `cdrflow_queue_agents{source="pbx",queue="sales",service="",state="available"} 0`,
+    `cdrflow_queue_agents{source="pbx",queue="sales",service="",state="on_call"} 1`,
+    `cdrflow_queue_agents{source="pbx",queue="sales",service="",state="paused"} 0`,
+  ];
+
+  it('shows the callers and agents of the lines read; a restart and a failed poll restore them, none twice', async () => {
+    const s = setup();
+    const now = (T + 20) * 1000;
+    writeFileSync(s.live, enter('a', 0) + enter('b', 5) + connect('a', 10));
+    const f = s.follower();
+    expect(await liveLines(f, now)).toEqual([]);
+    await f.pollOnce();
+    expect(f.lastPollMs()).not.toBeNull();
+    expect(f.lastLineMs()).toBe(f.lastPollMs());
+    expect(await liveLines(f, now)).toEqual(expected);
+
+    // A restart: the session comes back from the saved snapshot, and the last line time from the save.
+    const restarted = s.follower();
+    expect(await liveLines(restarted, now)).toEqual(expected);
+    expect(restarted.lastLineMs()).not.toBeNull();
+    expect(restarted.lastPollMs()).toBeNull();
+
+    // A poll whose publish fails rolls back; the same lines are read again: b is still one caller, not two.
+    appendFileSync(s.live, enter('c', 15));
+    s.producer.failNextSend = true;
+    await expect(restarted.pollOnce()).rejects.toThrow('crash after publish');
+    await restarted.pollOnce();
+    const lines = await liveLines(restarted, now);
+    expect(lines[0]).toBe(`cdrflow_queue_callers_waiting{source="pbx",queue="sales",service=""} 2`);
+    expect(lines[1]).toBe(expected[1]);
+
+    // b and c leave: nobody waits, the oldest-since series is gone, the count shows 0.
+    appendFileSync(s.live, `${T + 30}|b|sales|NONE|ABANDON|1|2|25\n${T + 31}|c|sales|NONE|ABANDON|1|2|16\n`);
+    await restarted.pollOnce();
+    const after = await liveLines(restarted, (T + 40) * 1000);
+    expect(after[0]).toBe(`cdrflow_queue_callers_waiting{source="pbx",queue="sales",service=""} 0`);
+    expect(after.some((l) => l.startsWith('cdrflow_queue_oldest_waiting_since'))).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { emptyBatch, type FileParser, type ParseBatch, type Pseudonymise } from 
 import { QueueLogDbRowReader } from './queue-log-db-row';
 import { isLineFault, readFileLine, type QueueLogEvent } from './queue-log-event';
 import { isGrammarError, MARKER_DATA, readEventData, type QueueLogEventData } from './queue-log-grammar';
+import { applyPause, liveQueueState, type AgentPause, type LiveQueueState } from './queue-log-live';
 import {
   buildStintRecord,
   stintArrivalMs,
@@ -67,6 +68,8 @@ export interface QueueLogAgentState {
   /** Queues it was added to (ADDMEMBER) and not removed from. */
   queues: string[];
   paused: boolean;
+  /** Where it is paused now and why, for the live view; absent in snapshots written before it was kept. */
+  pauses?: AgentPause[];
   /** Time up to which its time is counted (UTC ms). */
   countedToMs: number;
   /** Start of the interval `loggedInMs` and `pausedMs` belong to. */
@@ -87,6 +90,8 @@ export interface QueueLogSessionState {
   calls: QueueLogCallState[];
   /** Agents' staffing state; absent in snapshots written before staffing was collected. */
   agents?: QueueLogAgentState[];
+  /** Latest answer read per queue (UTC ms), for the live view; absent in snapshots written before it was kept. */
+  answered?: Array<{ queue: string; atMs: number }>;
 }
 
 interface LiveCall {
@@ -202,6 +207,8 @@ export class QueueLogSession {
   private sweptAtMs = Number.NEGATIVE_INFINITY;
   private readonly sweepEveryMs: number;
   private readonly agents = new Map<string, QueueLogAgentState>();
+  /** Queue → latest answer read: one entry per queue, so bounded by the site's queues. */
+  private readonly lastAnswered = new Map<string, number>();
   /** End of the interval holding the watermark: agents' finished intervals are emitted once it is passed. */
   private agentBoundaryMs = Number.NEGATIVE_INFINITY;
   /**
@@ -230,7 +237,8 @@ export class QueueLogSession {
     const session = new QueueLogSession(options);
     session.watermarkMs = state.watermarkMs;
     if (state.watermarkMs !== null) session.agentBoundaryMs = intervalStart(state.watermarkMs) + INTERVAL_MS;
-    for (const agent of state.agents ?? []) session.agents.set(agent.agent, { ...agent, queues: [...agent.queues] });
+    for (const agent of state.agents ?? []) session.agents.set(agent.agent, copyAgent(agent));
+    for (const { queue, atMs } of state.answered ?? []) session.lastAnswered.set(queue, atMs);
     for (const call of state.calls) {
       const live: LiveCall = {
         callid: call.callid,
@@ -269,8 +277,31 @@ export class QueueLogSession {
       source: this.options.source,
       watermarkMs: this.watermarkMs,
       calls,
-      agents: [...this.agents.values()].map((a) => ({ ...a, queues: [...a.queues] })),
+      agents: [...this.agents.values()].map(copyAgent),
+      answered: [...this.lastAnswered].map(([queue, atMs]) => ({ queue, atMs })),
     };
+  }
+
+  /**
+   * Each queue's state now: callers waiting and since when, agents by state,
+   * the latest answer. Only as true as the log is recent: it is meant for a
+   * followed live queue_log (docs/decisions.md, 37).
+   */
+  live(nowMs: number): LiveQueueState[] {
+    return liveQueueState({
+      calls: this.calls.values(),
+      agents: [...this.agents.values()].map((a) => ({
+        agent: a.agent,
+        loggedIn: isLoggedIn(a),
+        queues: a.queues,
+        pauses: a.pauses ?? [],
+      })),
+      lastAnsweredMs: this.lastAnswered,
+      services: this.services,
+      watermarkMs: this.watermarkMs,
+      nowMs,
+      openCallTimeoutMs: this.options.openCallTimeoutMs,
+    });
   }
 
   /** Calls with at least one stint neither closed nor reported `unclosed`. */
@@ -523,6 +554,7 @@ export class QueueLogSession {
       case 'REMOVEMEMBER': {
         const at = agent.queues.indexOf(ev.queue);
         if (at !== -1) agent.queues.splice(at, 1);
+        if (agent.pauses !== undefined) agent.pauses = agent.pauses.filter((p) => p.queue !== ev.queue);
         // Removed from its last queue: logged out, whatever logged it in.
         if (agent.queues.length === 0) agent.login = false;
         break;
@@ -530,17 +562,27 @@ export class QueueLogSession {
       case 'PAUSE':
       case 'PAUSEALL':
         agent.paused = true;
+        applyPause((agent.pauses ??= []), agent.queues, ev.event, ev.queue, ev.data[0] ?? '');
         break;
       case 'UNPAUSE':
       case 'UNPAUSEALL':
         agent.paused = false;
+        applyPause((agent.pauses ??= []), agent.queues, ev.event, ev.queue, '');
         break;
       default:
         return;
     }
-    if (!isLoggedIn(agent)) agent.paused = false;
+    if (!isLoggedIn(agent)) {
+      agent.paused = false;
+      agent.pauses = [];
+    }
     agent.file = file;
     agent.line = line;
+  }
+
+  private answeredAt(queue: string, atMs: number): void {
+    const known = this.lastAnswered.get(queue);
+    if (known === undefined || atMs > known) this.lastAnswered.set(queue, atMs);
   }
 
   /** A reject's raw text must not carry the caller number either. */
@@ -615,6 +657,7 @@ export class QueueLogSession {
         stint = connectTarget(stints, ev.queue, ev.atMs);
         if (stint === undefined) stint = newStint(stints, ev.queue);
         stint.connect = { atMs: place.atMs, file: place.file, line: place.line, holdSec: data.holdSec, agent };
+        this.answeredAt(ev.queue, place.atMs);
         break;
       default: {
         stint = closeTarget(stints, ev.queue, ev.atMs);
@@ -642,6 +685,8 @@ export class QueueLogSession {
           }
           stint = newStint(stints, ev.queue);
         }
+        // A COMPLETE whose CONNECT was not read still says when the caller was answered.
+        if (data.kind === 'complete') this.answeredAt(ev.queue, place.atMs - data.talkSec * 1000);
         // Literal objects of one shape, not spreads: spreading `place` here was the hot spot.
         stint.close =
           data.kind === 'complete'
@@ -792,6 +837,12 @@ function closedIn(stints: readonly QueueLogStintState[], queue: string): QueueLo
     if (s.queue === queue && s.close !== null) return s;
   }
   return undefined;
+}
+
+function copyAgent(agent: QueueLogAgentState): QueueLogAgentState {
+  const copy = { ...agent, queues: [...agent.queues] };
+  if (agent.pauses !== undefined) copy.pauses = agent.pauses.map((p) => ({ ...p }));
+  return copy;
 }
 
 function isLoggedIn(agent: QueueLogAgentState): boolean {
