@@ -5,4 +5,4 @@ export type { Config, SourceConfig } from './config';
 export { ConfigError } from './config-error';
 export { storeOptions, storeTarget } from './store-options';
 export { kafkaOf } from './kafka-of';
-export { sourceDefinitions } from './source-definitions';
+export { sourceDefinitions, sourceSchedule } from './source-definitions';
