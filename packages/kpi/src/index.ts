@@ -115,3 +115,11 @@ export {
   resolveOpeningSchedule,
 } from './opening-hours';
 export type { IntervalOpenness, OpenSpan, OpeningHoursInput, OpeningSchedule } from './opening-hours';
+export { computeAgentFigures, formatOccupancy } from './agent-figures';
+export type {
+  AgentCallSums,
+  AgentFigures,
+  AgentFiguresOptions,
+  AgentQueueFigures,
+  AgentTimeSums,
+} from './agent-figures';
