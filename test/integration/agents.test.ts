@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentFigures } from '@cdrflow/kpi';
+import { ClickHouseStore } from '@cdrflow/store';
 import { FixtureCli, fixturePath, scenario, writeConfig } from '../support/fixture-ingest';
 import { tempDir } from '../support/temp-dir';
 
@@ -31,7 +33,7 @@ const fixture = scenario(async () => {
   );
   const json = async (...extra: string[]) =>
     JSON.parse(await cli.run(['agents', ...DAY, '--format', 'json', ...extra])) as AgentsJson;
-  return {
+  const outputs = {
     named: await json(),
     pseudonymised: await json('--pseudonymise-agents'),
     text: await cli.run(['agents', ...DAY]),
@@ -39,6 +41,18 @@ const fixture = scenario(async () => {
     html: await cli.run(['agents', ...DAY, '--format', 'html', '--pseudonymise-agents']),
     empty: await cli.run(['agents', '--from', '2024-02-01', '--to', '2024-02-01']),
   };
+  // The analyst view, read from the same chDB folder once the CLI has exited (the CLI wrote the views).
+  const store = await ClickHouseStore.open({ target: { kind: 'embedded', path: join(dir, 'chdb') } });
+  try {
+    const view = await store.analyst().query<Record<string, unknown>>(
+      `SELECT period_kind, period, source, agent, answered, talk_ms, avg_handle_seconds,
+              logged_in_ms, paused_ms, available_ms, occupancy_percent
+       FROM agent_figures ORDER BY period_kind, answered DESC, agent`,
+    );
+    return { ...outputs, view };
+  } finally {
+    await store.close();
+  }
 });
 
 describe('cdrflow agents on fixtures/queue_log day1 + day2', () => {
@@ -91,6 +105,28 @@ describe('cdrflow agents on fixtures/queue_log day1 + day2', () => {
         occupancyPercent: null,
       },
     ]);
+  });
+
+  it('gives the same figures in the analyst view agent_figures, per month, quarter and financial year', async () => {
+    const { named, view } = await fixture();
+    const periods = { month: '2024-01', quarter: '2023-24Q4', fiscal_year: 'FY2023-24' } as const;
+    for (const [kind, period] of Object.entries(periods)) {
+      expect(view.filter((r) => r.period_kind === kind)).toEqual(
+        named.agents.map((a) => ({
+          period_kind: kind,
+          period,
+          source: a.source,
+          agent: a.agent,
+          answered: a.answered,
+          talk_ms: a.talkMs,
+          avg_handle_seconds: a.avgHandleMs === null ? null : a.avgHandleMs / 1000,
+          logged_in_ms: a.loggedInMs,
+          paused_ms: a.pausedMs,
+          available_ms: a.availableMs,
+          occupancy_percent: a.occupancyPercent,
+        })),
+      );
+    }
   });
 
   it('pseudonymises agents in the order listed, and no output carries their names', async () => {
