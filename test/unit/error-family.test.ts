@@ -72,6 +72,14 @@ const INSTANCES: { error: errors.CdrflowError; code: string; kind: errors.ErrorK
   },
   { error: new kpi.CalendarInvalidError(['zone: unknown']), code: 'calendar_invalid', kind: 'usage', exitCode: 2 },
   {
+    error: new kpi.OpeningHoursInvalidError([
+      'hours.monday: must be a day (mon … sun) or a run of days such as mon-fri',
+    ]),
+    code: 'opening_hours_invalid',
+    kind: 'usage',
+    exitCode: 2,
+  },
+  {
     error: new formats.InvalidOptionsError('CDR CSV', ['columns: required']),
     code: 'invalid_options',
     kind: 'usage',

@@ -101,7 +101,7 @@ export async function printReport(
     quarterAverage: options.quarterAverage ?? 'call-weighted',
   });
   // How each CDR source decides "answered", under the KPI definitions (none for other sources).
-  report.definitions.push(...sourceDefinitions(config.sources));
+  report.definitions.push(...sourceDefinitions(config.sources, config.reporting.zone));
   // On stderr, so `--format json` stays valid JSON.
   const notice = await definitionChangeNotice(store, config.kpi, config.reporting);
   if (notice !== null) process.stderr.write(`cdrflow: ${notice}\n`);

@@ -29,6 +29,8 @@ import { QUARTER_AVERAGES } from '@cdrflow/kpi';
 import { ABANDONED_FORMATS, buildAbandonedView, renderAbandoned, type AbandonedFormat } from '@cdrflow/report';
 import { reconcileCommands } from './reconcile-command';
 import { backfillCommand } from './backfill-command';
+import { agentsCommand } from './agents-command';
+import { addPeriodOptions } from './period-options';
 import { resolvePeriod } from '@cdrflow/report';
 
 const program = new Command()
@@ -52,6 +54,7 @@ Examples:
   $ cdrflow report --quarter 2020-21Q1 --by queue --format markdown
   $ cdrflow report --quarter 2020-21Q1 --quarter-average mean-of-months   # as published before cdrflow
   $ cdrflow abandoned --quarter 2020-21Q1 --format csv > abandoned.csv
+  $ cdrflow agents --quarter 2020-21Q1 --pseudonymise-agents --format html > agents.html
   $ cdrflow reconcile --from 2020-04-01 --to 2020-06-30
   $ cdrflow backfill /srv/exports             # years of exports; resumable; ends with the KPI table
   $ cdrflow rejects --limit 20
@@ -75,12 +78,7 @@ function load(): Config {
 }
 
 function addReportOptions(command: Command): Command {
-  return command
-    .option('--quarter <key>', 'fiscal quarter, e.g. 2020-21Q1 (Q1 = the first quarter of the financial year)')
-    .option('--month <key>', 'calendar month, e.g. 2020-06')
-    .option('--year <key>', 'financial year, e.g. 2020-21')
-    .option('--from <date>', 'first local day of a custom range, YYYY-MM-DD')
-    .option('--to <date>', 'last local day of a custom range (inclusive), YYYY-MM-DD')
+  return addPeriodOptions(command)
     .addOption(
       new Option('--by <dimension>', 'also break the period down').choices(['queue', 'service', 'channel', 'source']),
     )
@@ -240,16 +238,13 @@ program
     }
   });
 
-program
-  .command('abandoned')
-  .description(
-    'list the abandoned calls behind the rate: by queue (menu option) and wait band, one by one, and whether the caller got through later',
-  )
-  .option('--quarter <key>', 'fiscal quarter, e.g. 2020-21Q1')
-  .option('--month <key>', 'calendar month, e.g. 2020-06')
-  .option('--year <key>', 'financial year, e.g. 2020-21')
-  .option('--from <date>', 'first local day of a custom range, YYYY-MM-DD')
-  .option('--to <date>', 'last local day of a custom range (inclusive), YYYY-MM-DD')
+addPeriodOptions(
+  program
+    .command('abandoned')
+    .description(
+      'list the abandoned calls behind the rate: by queue (menu option) and wait band, one by one, and whether the caller got through later',
+    ),
+)
   .option(
     '--recovered-within <minutes>',
     'an abandon is recovered when the same caller is answered within this many minutes',
@@ -280,6 +275,7 @@ program
 
 for (const command of reconcileCommands(load)) program.addCommand(command);
 program.addCommand(backfillCommand());
+program.addCommand(agentsCommand(load));
 
 program
   .command('alert-rules')

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { kafkaBusConfigSchema } from '@cdrflow/bus';
 import { CdrCsvOptionsSchema, MappedCsvOptionsSchema } from '@cdrflow/formats';
-import { CalendarSchema, KpiSettingsSchema } from '@cdrflow/kpi';
+import { CalendarSchema, KpiSettingsSchema, OpeningHoursSchema } from '@cdrflow/kpi';
 import { describeIssue } from '@cdrflow/schema';
 import { assertTimeZone } from '@cdrflow/time';
 import { ConfigError } from './config-error';
@@ -56,6 +56,12 @@ const common = {
   inbox: z.string().optional(),
   /** Where finished files go; default <dataDir>/archive/<name>. */
   archive: z.string().optional(),
+  /** When the service answers calls (docs/kpi.md, "Opening hours"); absent: always open. */
+  openingHours: OpeningHoursSchema.refine((o) => !o.excludeWhileClosed, {
+    path: ['excludeWhileClosed'],
+    message:
+      'true is not available yet: calls arriving while closed still count in every KPI (docs/kpi.md, "Opening hours"); remove the key',
+  }).optional(),
 };
 
 /** The live queue_log the `collector` service tails (docs/formats.md, "Following a live queue_log"). */

@@ -5,6 +5,6 @@ export type { Config, SourceConfig } from './config';
 export { ConfigError } from './config-error';
 export { storeOptions, storeTarget } from './store-options';
 export { kafkaOf } from './kafka-of';
-export { sourceDefinitions } from './source-definitions';
+export { sourceDefinitions, sourceSchedule } from './source-definitions';
 export { overrideSource } from './source-overrides';
 export type { SourceOverrides } from './source-overrides';

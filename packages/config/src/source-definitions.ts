@@ -1,4 +1,5 @@
 import { describeCdrRule, type MappedCsvOptions } from '@cdrflow/formats';
+import { describeOpeningSchedule, resolveOpeningSchedule, type OpeningSchedule } from '@cdrflow/kpi';
 import type { SourceConfig } from './config';
 
 /**
@@ -6,10 +7,16 @@ import type { SourceConfig } from './config';
  * configured source: the rules of that source's format that shaped the
  * figures (docs/formats.md): for CDR how "answered" is decided, for
  * queue_log the open-call and orphan rules, for mapped exports their outcome
- * mapping and for surveys what counts as satisfied.
+ * mapping and for surveys what counts as satisfied; then one per source with
+ * opening hours.
  */
-export function sourceDefinitions(sources: readonly SourceConfig[]): string[] {
-  return sources.map(sourceRule);
+export function sourceDefinitions(sources: readonly SourceConfig[], reportingZone: string): string[] {
+  const lines = sources.map(sourceRule);
+  for (const s of sources) {
+    const schedule = sourceSchedule(s, reportingZone);
+    if (schedule !== null) lines.push(describeOpeningSchedule(s.name, schedule));
+  }
+  return lines;
 }
 
 function sourceRule(s: SourceConfig): string {
@@ -44,4 +51,9 @@ function mappedRule(name: string, m: MappedCsvOptions): string {
     `mapped source "${name}" (${m.channel === 'face_to_face' ? 'face to face' : 'phone'}): outcome from column ` +
     `${String(m.columns.outcome)}: ${codes}; any other code is rejected (unknown_outcome); ${wait}.`
   );
+}
+
+/** The source's opening hours resolved for `isOpenAt`, in its own zone or the reporting zone; null: always open. */
+export function sourceSchedule(source: SourceConfig, reportingZone: string): OpeningSchedule | null {
+  return source.openingHours === undefined ? null : resolveOpeningSchedule(source.openingHours, reportingZone);
 }

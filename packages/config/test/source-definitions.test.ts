@@ -31,7 +31,7 @@ const config = loadConfig({
 
 describe('sourceDefinitions', () => {
   it('states the rule of every source kind, one line per source, from its own settings', () => {
-    expect(sourceDefinitions(config.sources)).toEqual([
+    expect(sourceDefinitions(config.sources, config.reporting.zone)).toEqual([
       'queue_log source "pbx": one contact per queue stint, ENTERQUEUE to its close; wait = the event\'s own holdtime or waittime; a call still waiting 120 min after it entered is unclosed (offered, in no wait figure); a close whose ENTERQUEUE is in no file read is rebuilt from its own figures (arrival = close − wait − talk).',
       'CDR source "cdr": answered = an ANSWERED leg with billsec > 0 bridged to an agent (lastapp Queue|Dial; dstchannel any but Local/…); wait = call start → that leg\'s answer time (a lower bound when the caller was already answered); no agent leg after Queue = abandoned, otherwise by NO ANSWER > CANCEL > BUSY > CONGESTION > FAILED > ANSWERED.',
       'mapped source "tickets" (face to face): outcome from column status: SERVED → answered, LEFT → abandoned; any other code is rejected (unknown_outcome); wait = answered − arrived when answered, else ended − arrived.',

@@ -26,7 +26,8 @@ export type CalendarInput = z.input<typeof CalendarSchema>;
 
 export const DEFAULT_CALENDAR: Calendar = { zone: 'Europe/London', fiscalYearStartMonth: 4 };
 
-function isKnownZone(zone: string): boolean {
+/** Whether the zone is an IANA zone this runtime knows. */
+export function isKnownZone(zone: string): boolean {
   try {
     assertTimeZone(zone);
     return true;

@@ -106,3 +106,20 @@ export { ABANDON_WAIT_BANDS_SECONDS, abandonWaitBandLabels, abandonsByWaitBand, 
 export type { AbandonForRecovery, AnsweredForRecovery } from './abandons';
 export { IntervalDeltas } from './interval-deltas';
 export type { CallDimensions, IntervalDelta, StoredCall, StoredSurvey, SurveyDelta } from './interval-deltas';
+export {
+  OpeningHoursInvalidError,
+  OpeningHoursSchema,
+  describeOpeningSchedule,
+  intervalOpenness,
+  isOpenAt,
+  resolveOpeningSchedule,
+} from './opening-hours';
+export type { IntervalOpenness, OpenSpan, OpeningHoursInput, OpeningSchedule } from './opening-hours';
+export { computeAgentFigures, formatOccupancy } from './agent-figures';
+export type {
+  AgentCallSums,
+  AgentFigures,
+  AgentFiguresOptions,
+  AgentQueueFigures,
+  AgentTimeSums,
+} from './agent-figures';

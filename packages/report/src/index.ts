@@ -9,3 +9,5 @@ export type { OutputFormat } from './render';
 export { buildReport, resolvePeriod } from './report';
 export type { PeriodSelector } from './report';
 export type { Report } from './report';
+export { buildAgentsView, renderAgents } from './agents';
+export type { AgentsView } from './agents';

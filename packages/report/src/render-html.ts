@@ -155,7 +155,7 @@ ${figures.join('\n')}
 </div></section>`;
 }
 
-function gridTable(grid: Grid, caption: string): string {
+export function gridTable(grid: Grid, caption: string): string {
   const head = grid.headers
     .map((h, i) => {
       const sub = grid.subheaders?.[i] ?? '';
@@ -172,7 +172,7 @@ const withCode = (line: string): string => esc(line).replace(/`([^`]+)`/g, '<cod
 const list = (items: readonly string[], cls: string): string =>
   `<ul class="${cls}">\n${items.map((i) => `<li>${esc(i)}</li>`).join('\n')}\n</ul>`;
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; background: #ffffff; color: #1a1a1a; font: 15px/1.45 Arial, "Helvetica Neue", "Liberation Sans", "DejaVu Sans", sans-serif; }
@@ -234,12 +234,8 @@ footer { margin-top: 1.5rem; font-size: 0.85em; color: #333333; border-top: 1px 
 }
 `;
 
-export function renderHtml(report: Report, extras: HtmlExtras): string {
-  const title = `cdrflow — call handling KPIs, ${report.period.label}`;
-  const breakdown =
-    extras.breakdown === null
-      ? ''
-      : `<section class="breakdown"><h2>By ${esc(report.groupBy ?? 'group')}</h2>\n${gridTable(extras.breakdown, `Inbound contacts in ${report.period.label} by ${report.groupBy ?? 'group'}`)}\n</section>`;
+/** The document's head: no script, font or request of any kind (the Content-Security-Policy says so). */
+export function htmlHead(title: string): string {
   return `<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -249,7 +245,16 @@ export function renderHtml(report: Report, extras: HtmlExtras): string {
 <meta name="generator" content="cdrflow">
 <title>${esc(title)}</title>
 <style>${STYLE}</style>
-</head>
+</head>`;
+}
+
+export function renderHtml(report: Report, extras: HtmlExtras): string {
+  const title = `cdrflow — call handling KPIs, ${report.period.label}`;
+  const breakdown =
+    extras.breakdown === null
+      ? ''
+      : `<section class="breakdown"><h2>By ${esc(report.groupBy ?? 'group')}</h2>\n${gridTable(extras.breakdown, `Inbound contacts in ${report.period.label} by ${report.groupBy ?? 'group'}`)}\n</section>`;
+  return `${htmlHead(title)}
 <body>
 <header><div class="inner">
 <h1>Call handling KPIs: ${esc(report.period.label)}</h1>

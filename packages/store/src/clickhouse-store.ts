@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import {
   emptySurveyAccumulator,
+  type AgentCallSums,
+  type AgentTimeSums,
   type CallAccumulator,
   type IntervalDelta,
   type StoredCall,
@@ -9,8 +11,16 @@ import {
   type SurveyAccumulator,
 } from '@cdrflow/kpi';
 import { ClickHouseAbandonQueries } from './abandon-queries';
+import { ClickHouseAgentQueries, LATEST_AGENT_INTERVALS } from './agent-queries';
 import { connect, type StoreTarget } from './connection';
-import type { AbandonQueries, AnalystViews, FlushStore, ReconcileQueries, ReportQueries } from './interfaces';
+import type {
+  AbandonQueries,
+  AgentQueries,
+  AnalystViews,
+  FlushStore,
+  ReconcileQueries,
+  ReportQueries,
+} from './interfaces';
 import { ClickHouseAnalystViews } from './kpi-views';
 import { MIGRATIONS_DIR, migrate } from './migrate';
 import { ClickHouseReconcileQueries } from './reconcile';
@@ -84,10 +94,11 @@ export interface StoreOpenOptions {
  * on as the narrowest interface its consumer needs: the aggregator a
  * FlushStore, reports ReportQueries, reconcile ReconcileQueries, and so on.
  */
-export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQueries, AbandonQueries {
+export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQueries, AbandonQueries, AgentQueries {
   private readonly sql: StoreSql;
   private readonly reconcileQueries: ClickHouseReconcileQueries;
   private readonly abandonQueries: ClickHouseAbandonQueries;
+  private readonly agentQueries: ClickHouseAgentQueries;
 
   private constructor(
     private readonly client: ClickHouseClient,
@@ -97,6 +108,7 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
     // A restatement writes through this store's flush, so what replaces one of its methods (a fault injected by a test) applies to it too.
     this.reconcileQueries = new ClickHouseReconcileQueries(this.sql, this);
     this.abandonQueries = new ClickHouseAbandonQueries(this.sql);
+    this.agentQueries = new ClickHouseAgentQueries(this.sql);
   }
 
   /** With `views`, the analyst views are (re)written with that zone, financial year and targets (kpi-views.ts). */
@@ -329,21 +341,8 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
       pausedMs: number | string;
       agents: number | string;
     }>(
-      // agent_time_committed with the range applied before its newest-version-per-id step rather than
-      // after it, so only the span's intervals are sorted: the same rows, since every version of an agent
-      // interval has that interval's start (it is part of the id).
       `SELECT r, sum(logged_in_ms) AS loggedInMs, sum(paused_ms) AS pausedMs, uniqExact(source, agent) AS agents
-       FROM (
-         SELECT a.interval_start AS interval_start, a.source AS source, a.agent AS agent,
-                a.logged_in_ms AS logged_in_ms, a.paused_ms AS paused_ms
-         FROM agent_time AS a
-         INNER JOIN committed_offsets AS o
-             ON a.consumer_group = o.consumer_group AND a.src_topic = o.topic AND a.src_partition = o.partition
-         WHERE a.src_offset <= o.next_offset
-           AND a.interval_start >= fromUnixTimestamp64Milli({from:Int64}) AND a.interval_start < fromUnixTimestamp64Milli({to:Int64})
-         ORDER BY a.id, a.version DESC
-         LIMIT 1 BY a.id
-       )
+       FROM ${LATEST_AGENT_INTERVALS}
        ARRAY JOIN ${rangeIndexes('toUnixTimestamp(interval_start) * 1000', ranges)} AS r
        GROUP BY r`,
       { from: span.fromMs, to: span.toMs },
@@ -424,6 +423,16 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
 
   answeredCallsOf(callerKeys: readonly string[], range: RangeQuery): Promise<AnsweredCallOfCaller[]> {
     return this.abandonQueries.answeredCallsOf(callerKeys, range);
+  }
+
+  // ---- AgentQueries (agent-queries.ts) --------------------------------------------
+
+  agentCalls(range: RangeQuery): Promise<AgentCallSums[]> {
+    return this.agentQueries.agentCalls(range);
+  }
+
+  agentTime(range: RangeQuery): Promise<AgentTimeSums[]> {
+    return this.agentQueries.agentTime(range);
   }
 
   // ---- analyst views (kpi-views.ts) ------------------------------------------------

@@ -1,4 +1,11 @@
-import type { StoredCall, StoredSurvey, IntervalDelta, SurveyAccumulator } from '@cdrflow/kpi';
+import type {
+  AgentCallSums,
+  AgentTimeSums,
+  StoredCall,
+  StoredSurvey,
+  IntervalDelta,
+  SurveyAccumulator,
+} from '@cdrflow/kpi';
 import type {
   AbandonedCall,
   AnsweredCallOfCaller,
@@ -80,6 +87,14 @@ export interface AbandonQueries {
   abandonedCalls(range: RangeQuery): Promise<AbandonedCall[]>;
   /** Answered inbound phone calls of these callers arriving in the range. */
   answeredCallsOf(callerKeys: readonly string[], range: RangeQuery): Promise<AnsweredCallOfCaller[]>;
+}
+
+/** The sums behind `cdrflow agents`: per agent, never averaged in the store. */
+export interface AgentQueries {
+  /** Answered inbound phone calls arriving in the range, per source, agent and queue. */
+  agentCalls(range: RangeQuery): Promise<AgentCallSums[]>;
+  /** Logged-in and paused time of the agent intervals starting in the range, per source and agent. */
+  agentTime(range: RangeQuery): Promise<AgentTimeSums[]>;
 }
 
 /** The settings-dependent analyst views of one store (docs/analysts.md), and a way to query them. */

@@ -9,6 +9,7 @@ import {
   type KpiSettings,
   type KpiSource,
 } from '@cdrflow/kpi';
+import { agentFiguresView } from './agent-views';
 import type { AnalystViews } from './interfaces';
 import { StoreError } from './store-error';
 import type { KpiViewSettings } from './types';
@@ -353,6 +354,7 @@ SELECT
     *
 FROM calls_committed`,
     ...PERIOD_VIEWS.map((p) => kpiView(p.kind, p.view, p.months, views)),
+    agentFiguresView(localColumns('interval_start', 'local_start', 'local_date', views)),
   ];
   const fingerprint = fingerprintOf([settingsView(views, ''), ...rest]);
   return { statements: [settingsView(views, fingerprint), ...rest], fingerprint };
