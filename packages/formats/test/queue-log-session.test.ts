@@ -263,6 +263,32 @@ describe('QueueLogSession: one stint per queue', () => {
     ]);
   });
 
+  it('closes a SYSCOMPAT stint as `other` and consumes AGENTDUMP, PENALTY and RINGINUSE (app_queue.c)', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, 's|sales|NONE|ENTERQUEUE||07700900001|1'],
+        [3, 'NONE|sales|SIP/201|PENALTY|2'],
+        [4, 'NONE|sales|SIP/201|RINGINUSE|0'],
+        // The agent hung up during the announcement: the caller waits on and is answered later.
+        [20, 'd|sales|NONE|ENTERQUEUE||07700900002|2'],
+        [30, 'd|sales|SIP/202|AGENTDUMP|'],
+        [40, 's|sales|SIP/201|SYSCOMPAT|'],
+        [50, 'd|sales|SIP/203|CONNECT|30|u3|2'],
+        [110, 'd|sales|SIP/203|COMPLETECALLER|30|60|2'],
+        // No ENTERQUEUE read and no wait in the data: nothing to rebuild it from.
+        [120, 'x|sales|SIP/201|SYSCOMPAT|'],
+      ),
+    );
+    // s: dropped at 40 after entering at 0, so a 40 s wait; d: answered as if AGENTDUMP had not happened.
+    expect(latest(got.calls).map((c) => [c.id, c.outcome, c.waitMs, c.talkMs, c.agent])).toEqual([
+      ['pbx:s', 'other', 40_000, 0, null],
+      ['pbx:d', 'answered', 30_000, 60_000, 'SIP/203'],
+    ]);
+    expect(got.rejects.map((r) => [r.line, r.reason])).toEqual([[9, 'orphan_event']]);
+  });
+
   it('consumes RINGNOANSWER / RINGCANCELED (milliseconds) and rejects a bad one', () => {
     const got = readFile(
       session(),

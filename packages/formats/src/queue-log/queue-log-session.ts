@@ -406,6 +406,7 @@ export class QueueLogSession {
         return this.agentEvent(ev, file, line, out);
       case 'ring':
       case 'marker':
+      case 'ignored':
         return;
       default:
         this.fold(ev, data, { atMs: ev.atMs, file, line }, text, out);
@@ -488,7 +489,7 @@ export class QueueLogSession {
    */
   private agentEvent(ev: QueueLogEvent, file: string, line: number, out: ParseBatch): void {
     const name = ev.agent;
-    if (name === '' || name === 'NONE') return; // QUEUESTART, CONFIGRELOAD, SYSCOMPAT
+    if (name === '' || name === 'NONE') return; // no agent named: nothing to count
     let agent = this.agents.get(name);
     if (agent === undefined) {
       agent = {
@@ -549,7 +550,9 @@ export class QueueLogSession {
     return callerId !== undefined && callerId.length >= 3 ? text.replaceAll(callerId, '***') : text;
   }
 
-  private absurd(data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' | 'enter' }>): string | null {
+  private absurd(
+    data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' | 'ignored' | 'enter' }>,
+  ): string | null {
     const { maxWaitMs, maxTalkMs } = this.options;
     const wait = data.kind === 'exit' ? data.waitSec : data.holdSec;
     if (wait !== null && (wait < 0 || wait * 1000 > maxWaitMs))
@@ -562,7 +565,7 @@ export class QueueLogSession {
 
   private fold(
     ev: QueueLogEvent,
-    data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' }>,
+    data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' | 'ignored' }>,
     place: EventPlace,
     text: string,
     out: ParseBatch,
