@@ -5,6 +5,8 @@ export type { Line, LineBatch, TextEncodingName } from './lines';
 export { QueueLogSession, QueueLogConfigError, QueueLogStateError } from './queue-log/queue-log-session';
 export type { QueueLogCallState, QueueLogSessionOptions, QueueLogSessionState } from './queue-log/queue-log-session';
 export { QUEUE_LOG_EVENTS } from './queue-log/queue-log-grammar';
+export { QueueLogTableSchema } from './queue-log/queue-log-table';
+export type { QueueLogTable, QueueLogTableInput } from './queue-log/queue-log-table';
 export { createCdrCsvParser } from './cdr-csv/cdr-csv-parser';
 export { describeCdrRule, UNANSWERED_ORDER } from './cdr-csv/cdr-call-rule';
 export { CdrCsvOptionsSchema, CDR_CSV_DEFAULT_COLUMNS, CDR_CSV_EXTENDED_COLUMNS } from './cdr-csv/cdr-csv-options';

@@ -3,9 +3,11 @@ import { assertTimeZone } from '@cdrflow/time';
 import { FailureError, UsageError } from '@cdrflow/errors';
 import { LineSplitter, type LineHandler, type TextEncodingName } from '../lines';
 import { emptyBatch, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
-import { QueueLogDbRowReader } from './queue-log-db-row';
+import { QueueLogDbRowReader, type DbRowReader } from './queue-log-db-row';
+import { QueueLogTableReader } from './queue-log-db-table-reader';
 import { isLineFault, readFileLine, type QueueLogEvent } from './queue-log-event';
 import { isGrammarError, MARKER_DATA, readEventData, type QueueLogEventData } from './queue-log-grammar';
+import { QueueLogTableSchema, type QueueLogTable, type QueueLogTableInput } from './queue-log-table';
 import {
   buildStintRecord,
   stintArrivalMs,
@@ -40,10 +42,13 @@ export interface QueueLogSessionOptions {
   maxTalkMs?: number;
   /** @default 'utf-8' */
   encoding?: TextEncodingName;
+  /** `db` only: where the export keeps queue_log's fields; absent, Asterisk's realtime layouts are detected. */
+  table?: QueueLogTableInput;
 }
 
-type ResolvedOptions = Required<Omit<QueueLogSessionOptions, 'zone' | 'queueServices' | 'customEvents'>> & {
+type ResolvedOptions = Required<Omit<QueueLogSessionOptions, 'zone' | 'queueServices' | 'customEvents' | 'table'>> & {
   zone: string;
+  table: QueueLogTable | null;
 };
 
 /** Per-call state: one entry per callid seen in a call event, until it is forgotten. */
@@ -137,6 +142,16 @@ function resolve(o: QueueLogSessionOptions): ResolvedOptions {
   }
   const zone = o.zone ?? 'UTC';
   assertTimeZone(zone);
+  let table: QueueLogTable | null = null;
+  if (o.table !== undefined) {
+    if (o.form !== 'db') throw new QueueLogConfigError('table', o.table, "no table mapping: it is for form 'db'");
+    const parsed = QueueLogTableSchema.safeParse(o.table);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => `${['table', ...i.path].join('.')}: ${i.message}`).join('; ');
+      throw new QueueLogConfigError('table', o.table, `a valid mapping (${why})`);
+    }
+    table = parsed.data;
+  }
   const openCallTimeoutMs = positive('openCallTimeoutMs', o.openCallTimeoutMs, 4 * HOUR_MS);
   return {
     source: o.source,
@@ -148,6 +163,7 @@ function resolve(o: QueueLogSessionOptions): ResolvedOptions {
     maxWaitMs: positive('maxWaitMs', o.maxWaitMs, 24 * HOUR_MS),
     maxTalkMs: positive('maxTalkMs', o.maxTalkMs, 24 * HOUR_MS),
     encoding: o.encoding ?? 'utf-8',
+    table,
   };
 }
 
@@ -289,7 +305,7 @@ export class QueueLogSession {
 
   openFile(file: string): FileParser {
     const splitter = new LineSplitter({ source: this.options.source, file }, this.options.encoding);
-    const db = this.options.form === 'db' ? new QueueLogDbRowReader(this.options.zone) : null;
+    const db = this.dbReader();
     // Lines are read as the splitter finds them (no array of the chunk's lines
     // kept alive meanwhile); its encoding rejects still come first in the batch.
     let out = emptyBatch();
@@ -319,6 +335,13 @@ export class QueueLogSession {
         return done;
       },
     };
+  }
+
+  /** The row reader of one db-form file (a new one per file: each export has its header); null for the file form. */
+  private dbReader(): DbRowReader | null {
+    const { form, zone, table } = this.options;
+    if (form !== 'db') return null;
+    return table === null ? new QueueLogDbRowReader(zone) : new QueueLogTableReader(zone, table);
   }
 
   /** Reports stints open longer than the timeout (vs the watermark) and forgets long-finished calls. */
@@ -370,7 +393,7 @@ export class QueueLogSession {
     out.rejects.push(makeReject({ source: this.options.source, file, line }, reason, detail, raw));
   }
 
-  private readLine(text: string, line: number, file: string, db: QueueLogDbRowReader | null, out: ParseBatch): void {
+  private readLine(text: string, line: number, file: string, db: DbRowReader | null, out: ParseBatch): void {
     let ev: QueueLogEvent;
     if (db === null) {
       const read = readFileLine(text);
