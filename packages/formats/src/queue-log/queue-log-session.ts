@@ -543,6 +543,8 @@ export class QueueLogSession {
         break;
       case 'ADDMEMBER':
         if (ev.queue !== 'NONE' && ev.queue !== '' && !agent.queues.includes(ev.queue)) agent.queues.push(ev.queue);
+        // Realtime and the manager's QueueAdd log a member added already paused as data PAUSED.
+        if (ev.data[0] === 'PAUSED') agent.paused = true;
         break;
       case 'REMOVEMEMBER': {
         const at = agent.queues.indexOf(ev.queue);
