@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { kafkaBusConfigSchema } from '@cdrflow/bus';
-import { CdrCsvOptionsSchema, MappedCsvOptionsSchema } from '@cdrflow/formats';
+import { CdrCsvOptionsSchema, MappedCsvOptionsSchema, QueueLogTableSchema } from '@cdrflow/formats';
 import { CalendarSchema, KpiSettingsSchema, OpeningHoursSchema } from '@cdrflow/kpi';
 import { describeIssue } from '@cdrflow/schema';
 import { assertTimeZone } from '@cdrflow/time';
@@ -39,6 +39,12 @@ const QueueLogOptionsSchema = z
     maxWaitSeconds: z.number().int().positive().default(86_400),
   })
   .strict();
+
+/** The database form may say where its export keeps queue_log's fields (docs/formats.md, "Any queue_log table layout"). */
+const QueueLogDbOptionsSchema = QueueLogOptionsSchema.extend({
+  /** Absent: Asterisk's realtime table layouts are detected from the header or the column count. */
+  table: QueueLogTableSchema.optional(),
+}).strict();
 
 const CompletionSchema = z
   .discriminatedUnion('rule', [
@@ -82,7 +88,7 @@ const SourceSchema = z.discriminatedUnion('format', [
       follow: FollowSchema.optional(),
     })
     .strict(),
-  z.object({ ...common, format: z.literal('queue_log_db'), queueLog: QueueLogOptionsSchema.prefault({}) }).strict(),
+  z.object({ ...common, format: z.literal('queue_log_db'), queueLog: QueueLogDbOptionsSchema.prefault({}) }).strict(),
   z.object({ ...common, format: z.literal('cdr_csv'), cdr: CdrCsvOptionsSchema.prefault({}) }).strict(),
   z.object({ ...common, format: z.literal('mapped'), mapped: MappedCsvOptionsSchema }).strict(),
 ]);

@@ -51,6 +51,54 @@ describe('loadConfig', () => {
     );
   });
 
+  it('checks a queue_log table mapping at start-up, naming what to change', () => {
+    const file = configFile(
+      [
+        'sources:',
+        '  - name: qm',
+        '    format: queue_log_db',
+        '    queueLog:',
+        '      table:',
+        '        columns: { time: time, callid: call_id, queue: queue, agent: agent }',
+        '        eventNames: { Answered: CONECT }',
+        '        events: { ENTERQUEUE: [] }',
+        '  - name: pbx',
+        '    format: queue_log',
+        '    queueLog:',
+        '      table: { columns: { time: time } }',
+        '',
+      ].join('\n'),
+    );
+    const message = (): string => {
+      try {
+        loadConfig({ file, env: {} });
+      } catch (e: unknown) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(message()).toMatch(/sources\.0\.queueLog\.table\.columns\.event: is required: the name of its column/);
+    expect(message()).toMatch(
+      /sources\.0\.queueLog\.table\.eventNames\.Answered: "CONECT" is not a queue_log event; use one of ENTERQUEUE, CONNECT, /,
+    );
+    expect(message()).toMatch(/sources\.0\.queueLog\.table\.events\.ENTERQUEUE: must list at least one column/);
+    // The file form has no table to map.
+    expect(message()).toMatch(/sources\.1\.queueLog: unknown key "table"/);
+    const indexes = configFile(
+      [
+        'sources:',
+        '  - name: qm',
+        '    format: queue_log_db',
+        '    queueLog:',
+        '      table: { columns: { time: 1, callid: 2, queue: 3, agent: 4, event: 5 } }',
+        '',
+      ].join('\n'),
+    );
+    expect(() => loadConfig({ file: indexes, env: {} })).toThrow(
+      /sources\.0\.queueLog\.table\.columns\.time: must be a header name \(a string\) because header is true; set header: false to use indexes/,
+    );
+  });
+
   it('refuses unknown keys, so a typo is not silently ignored', () => {
     const file = configFile('reportng:\n  zone: UTC\n');
     expect(() => loadConfig({ file, env: {} })).toThrow(/reportng/);

@@ -6,6 +6,8 @@ export { QueueLogSession, QueueLogConfigError, QueueLogStateError } from './queu
 export type { QueueLogCallState, QueueLogSessionOptions, QueueLogSessionState } from './queue-log/queue-log-session';
 export type { AgentPause, LiveAgentCounts, LiveQueueState } from './queue-log/queue-log-live';
 export { QUEUE_LOG_EVENTS } from './queue-log/queue-log-grammar';
+export { QueueLogTableSchema } from './queue-log/queue-log-table';
+export type { QueueLogTable, QueueLogTableInput } from './queue-log/queue-log-table';
 export { createCdrCsvParser } from './cdr-csv/cdr-csv-parser';
 export { describeCdrRule, UNANSWERED_ORDER } from './cdr-csv/cdr-call-rule';
 export {

@@ -118,6 +118,24 @@ describe('queue_log staffing', () => {
     ]);
   });
 
+  it('ADDMEMBER with data PAUSED (realtime, manager QueueAdd) adds the member paused', () => {
+    const s = new QueueLogSession(options);
+    const out = read(
+      s,
+      'a.log',
+      log(
+        [100, 'REALTIME|sales|SIP/6|ADDMEMBER|PAUSED'],
+        [400, 'NONE|sales|SIP/6|UNPAUSE|'],
+        [600, 'MANAGER|housing|SIP/7|ADDMEMBER|'],
+        tick(900),
+      ),
+    );
+    expect(rows(out)).toEqual([
+      ['SIP/6', 0, 901, 800, 300], // in from 100; paused 100–400
+      ['SIP/7', 0, 901, 300, 0], // in from 600, never paused
+    ]);
+  });
+
   it('two agents for the same time count twice (hours are per agent)', () => {
     const s = new QueueLogSession(options);
     const out = read(

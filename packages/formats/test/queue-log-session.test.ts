@@ -263,6 +263,32 @@ describe('QueueLogSession: one stint per queue', () => {
     ]);
   });
 
+  it('closes a SYSCOMPAT stint as `other` and consumes AGENTDUMP, PENALTY and RINGINUSE (app_queue.c)', () => {
+    const got = readFile(
+      session(),
+      'q.log',
+      log(
+        [0, 's|sales|NONE|ENTERQUEUE||07700900001|1'],
+        [3, 'NONE|sales|SIP/201|PENALTY|2'],
+        [4, 'NONE|sales|SIP/201|RINGINUSE|0'],
+        // The agent hung up during the announcement: the caller waits on and is answered later.
+        [20, 'd|sales|NONE|ENTERQUEUE||07700900002|2'],
+        [30, 'd|sales|SIP/202|AGENTDUMP|'],
+        [40, 's|sales|SIP/201|SYSCOMPAT|'],
+        [50, 'd|sales|SIP/203|CONNECT|30|u3|2'],
+        [110, 'd|sales|SIP/203|COMPLETECALLER|30|60|2'],
+        // No ENTERQUEUE read and no wait in the data: nothing to rebuild it from.
+        [120, 'x|sales|SIP/201|SYSCOMPAT|'],
+      ),
+    );
+    // s: dropped at 40 after entering at 0, so a 40 s wait; d: answered as if AGENTDUMP had not happened.
+    expect(latest(got.calls).map((c) => [c.id, c.outcome, c.waitMs, c.talkMs, c.agent])).toEqual([
+      ['pbx:s', 'other', 40_000, 0, null],
+      ['pbx:d', 'answered', 30_000, 60_000, 'SIP/203'],
+    ]);
+    expect(got.rejects.map((r) => [r.line, r.reason])).toEqual([[9, 'orphan_event']]);
+  });
+
   it('consumes RINGNOANSWER / RINGCANCELED (milliseconds) and rejects a bad one', () => {
     const got = readFile(
       session(),
@@ -816,6 +842,66 @@ describe('QueueLogSession: database form (CSV export of the queue_log table)', (
       ],
       rejects: [],
     });
+  });
+
+  it('finds the realtime columns by name among extra ones, and reads an epoch time', () => {
+    // QueueMetrics-style extras (partition, serverid) around Asterisk's own column names, in another order.
+    const text = [
+      'partition,serverid,event,time,callid,queuename,agent,data1,data2,data3',
+      `P1,7,ENTERQUEUE,1717405200,e1,sales,NONE,,${CALLER},1`,
+      'P1,7,ABANDON,1717405230.5,e1,sales,NONE,1,1,30',
+    ].join('\n');
+    const got = readFile(db('Europe/London'), 'q.csv', text);
+    // Epoch seconds are UTC whatever the zone: 1717405200 = 2024-06-03 09:00:00 UTC.
+    expect(got.rejects).toEqual([]);
+    expect(got.calls.map((c) => [c.id, c.outcome, c.arrivedAt, c.endedAt, c.waitMs])).toEqual([
+      ['db:e1', 'abandoned', Date.UTC(2024, 5, 3, 9, 0, 0), Date.UTC(2024, 5, 3, 9, 0, 30, 500), 30_000],
+    ]);
+  });
+
+  it('reads a mapped table by index, with per-event parameter columns and its own event names', () => {
+    const s = session({
+      form: 'db',
+      zone: 'UTC',
+      source: 'db',
+      table: {
+        header: false,
+        delimiter: '\t',
+        columns: { time: 0, callid: 1, queue: 2, agent: 3, event: 4, data: 9 },
+        eventNames: { IN: 'ENTERQUEUE', ANS: 'CONNECT', END: 'COMPLETEAGENT' },
+        events: { ENTERQUEUE: [8, 5, 6], CONNECT: [7, 1], COMPLETEAGENT: [7, 5, 6] },
+      },
+    });
+    const row = (...cells: string[]): string => cells.join('\t');
+    const text = [
+      //   0 time               1 callid 2 queue 3 agent 4 event 5     6    7 hold 8 url 9 data
+      row('2024-06-03 09:00:00', 'm1', 'sales', 'NONE', 'IN', CALLER, '1', '', '', ''),
+      row('2024-06-03 09:00:12', 'm1', 'sales', 'SIP/7', 'ANS', '', '', '12', '', ''),
+      row('2024-06-03 09:02:12', 'm1', 'sales', 'SIP/7', 'END', '120', '1', '12', '', ''),
+      row('2024-06-03 09:03:00', 'NONE', 'sales', 'SIP/7', 'PAUSE', '', '', '', '', 'coffee'),
+      row('2024-06-03 09:04:00', 'm2', 'sales'),
+    ].join('\n');
+    const got = readFile(s, 'v.tsv', text);
+    // hold 12 s; talk from the END row's column 5 (120 s), its hold from column 7.
+    expect(latest(got.calls).map((c) => [c.id, c.outcome, c.waitMs, c.talkMs, c.callerKey])).toEqual([
+      ['db:m1', 'answered', 12_000, 120_000, pseudo(CALLER)],
+    ]);
+    expect(got.rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [5, 'bad_field_count', '3 columns, expected at least 10 (the largest mapped index is 9)'],
+    ]);
+  });
+
+  it('refuses a table mapping that cannot work, before reading anything', () => {
+    expect(() =>
+      session({ form: 'file', table: { columns: { time: 't', callid: 'c', queue: 'q', agent: 'a', event: 'e' } } }),
+    ).toThrow("no table mapping: it is for form 'db'");
+    expect(() =>
+      session({
+        form: 'db',
+        zone: 'UTC',
+        table: { columns: { time: 't', callid: 'c', queue: 'q', agent: 'a', event: 'e' }, events: { ENTRY: ['x'] } },
+      }),
+    ).toThrow(/table\.events\.ENTRY: "ENTRY" is not a queue_log event/);
   });
 
   it('reads the repeated autumn hour in log order (Europe/London, 2023-10-29)', () => {

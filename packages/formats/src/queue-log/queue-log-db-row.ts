@@ -1,7 +1,9 @@
-import { wallClockToUtc } from '@cdrflow/time';
-import { EARLIEST_RECORD_MS, LATEST_RECORD_MS } from '@cdrflow/schema';
 import { splitCsvRecord } from '../csv/split-csv-record';
-import { type LineFault, type QueueLogEvent } from './queue-log-event';
+import { DbTimeReader } from './queue-log-db-time';
+import { QueueLogTableReader, type DbRowReader, type DbRowResult } from './queue-log-db-table-reader';
+import { QueueLogTableSchema } from './queue-log-table';
+
+export type { DbRowReader, DbRowResult } from './queue-log-db-table-reader';
 
 /**
  * Where the columns are in a CSV export of Asterisk's realtime `queue_log`
@@ -18,9 +20,7 @@ interface DbLayout {
 }
 
 const BASE_COLUMNS = ['time', 'callid', 'queuename', 'agent', 'event'];
-/** A time read as the earlier instant of an autumn overlap that lies this far behind the log is re-read as the later one. */
-const OVERLAP_BACKSTEP_MS = 30 * 60_000;
-const PREFIX_CACHE_LIMIT = 10_000;
+const DATA_COLUMNS = ['data1', 'data2', 'data3', 'data4', 'data5'];
 
 function layoutFromHeader(fields: readonly string[]): DbLayout | string {
   const names = fields.map((f) => f.trim().toLowerCase());
@@ -36,6 +36,23 @@ function layoutFromHeader(fields: readonly string[]): DbLayout | string {
     return `after event the header must name data or data1..data5, got ${JSON.stringify(rest.join(','))}`;
   }
   return { first, dataColumns: rest.length };
+}
+
+/**
+ * The realtime table's own column names in another order or among extra
+ * columns (`partition`, `serverid`, a site): read by name, or undefined
+ * when a name is missing.
+ */
+function tableByName(zone: string, fields: readonly string[]): QueueLogTableReader | undefined {
+  const names = new Set(fields.map((f) => f.trim().toLowerCase()));
+  if (!BASE_COLUMNS.every((name) => names.has(name))) return undefined;
+  const dataCount = DATA_COLUMNS.findIndex((name) => !names.has(name));
+  const data = names.has('data') ? 'data' : DATA_COLUMNS.slice(0, dataCount === -1 ? 5 : dataCount);
+  if (data.length === 0) return undefined;
+  const table = QueueLogTableSchema.parse({
+    columns: { time: 'time', callid: 'callid', queue: 'queuename', agent: 'agent', event: 'event', data },
+  });
+  return QueueLogTableReader.afterHeader(zone, table, fields);
 }
 
 /** Without a header the column count decides: 10 or 11 (with id) for data1..data5, 6 or 7 for a single data column. */
@@ -54,33 +71,25 @@ function layoutFromCount(count: number): DbLayout | undefined {
   }
 }
 
-function digits(s: string, from: number, count: number): number {
-  let value = 0;
-  for (let i = from; i < from + count; i++) {
-    const c = s.charCodeAt(i) - 0x30;
-    if (c < 0 || c > 9) return NaN;
-    value = value * 10 + c;
-  }
-  return value;
-}
-
-export type DbRowResult = QueueLogEvent | LineFault | 'header';
-
 /**
- * Reads the rows of one db-form file. The first line is a header when its
- * first field is `id` or `time`; otherwise the column count decides the
- * layout. `time` is `YYYY-MM-DD HH:MM:SS[.ffffff]` local time in `zone`
- * ('UTC' for a site that sets `queue_log_realtime_use_gmt`).
+ * Reads the rows of one db-form file with no configured mapping. The first
+ * line is a header when its first field is `id` or `time`, or when it names
+ * `time` and `event` anywhere; otherwise the column count decides the layout.
+ * `time` is `YYYY-MM-DD HH:MM:SS[.ffffff]` local time in `zone` ('UTC' for a
+ * site that sets `queue_log_realtime_use_gmt`) or epoch seconds.
  */
-export class QueueLogDbRowReader {
+export class QueueLogDbRowReader implements DbRowReader {
   private layout: DbLayout | undefined;
+  private byName: QueueLogTableReader | undefined;
   private firstLine = true;
-  /** Local minute prefix `YYYY-MM-DD HH:MM` → UTC ms of its second 0, both readings of an overlap. */
-  private readonly minuteCache = new Map<string, { earlier: number; later: number }>();
+  private readonly time: DbTimeReader;
 
-  constructor(private readonly zone: string) {}
+  constructor(private readonly zone: string) {
+    this.time = new DbTimeReader(zone, 'auto');
+  }
 
   read(text: string, watermarkMs: number | null): DbRowResult {
+    if (this.byName !== undefined) return this.byName.read(text, watermarkMs);
     const split = splitCsvRecord(text, ',');
     if (split.kind !== 'fields') {
       return {
@@ -91,13 +100,16 @@ export class QueueLogDbRowReader {
     const fields = split.value.fields;
     if (this.firstLine) {
       this.firstLine = false;
-      const head = fields[0]?.trim().toLowerCase();
-      if (head === 'id' || head === 'time') {
+      const names = fields.map((f) => f.trim().toLowerCase());
+      if (names[0] === 'id' || names[0] === 'time' || (names.includes('time') && names.includes('event'))) {
         const layout = layoutFromHeader(fields);
-        if (typeof layout === 'string')
-          return { reason: 'bad_field_count', detail: `not a queue_log table header: ${layout}` };
-        this.layout = layout;
-        return 'header';
+        if (typeof layout !== 'string') {
+          this.layout = layout;
+          return 'header';
+        }
+        this.byName = tableByName(this.zone, fields);
+        if (this.byName !== undefined) return 'header';
+        return { reason: 'bad_field_count', detail: `not a queue_log table header: ${layout}` };
       }
     }
     if (this.layout === undefined) {
@@ -114,7 +126,7 @@ export class QueueLogDbRowReader {
     if (fields.length !== expected) {
       return { reason: 'bad_field_count', detail: `${fields.length} columns, expected ${expected}` };
     }
-    const atMs = this.readTime(fields[first] ?? '', watermarkMs);
+    const atMs = this.time.read(fields[first] ?? '', watermarkMs);
     if (typeof atMs === 'string') return { reason: 'bad_time', detail: atMs };
     const dataFields = fields.slice(first + 5);
     // Asterisk split the message on `|` into data1..data4 and left the rest in
@@ -129,59 +141,5 @@ export class QueueLogDbRowReader {
       data: joined === '' ? [] : joined.split('|'),
       dataText: joined,
     };
-  }
-
-  /** Local `YYYY-MM-DD HH:MM:SS[.ffffff]` → UTC ms, or why not. */
-  private readTime(s: string, watermarkMs: number | null): number | string {
-    const bad = `time ${JSON.stringify(s)} is not YYYY-MM-DD HH:MM:SS[.ffffff]`;
-    if (
-      s.length < 19 ||
-      s[4] !== '-' ||
-      s[7] !== '-' ||
-      (s[10] !== ' ' && s[10] !== 'T') ||
-      s[13] !== ':' ||
-      s[16] !== ':'
-    ) {
-      return bad;
-    }
-    const second = digits(s, 17, 2);
-    let millisecond = 0;
-    if (s.length > 19) {
-      const fraction = s.length - 20;
-      if (s[19] !== '.' || fraction < 1 || fraction > 9 || Number.isNaN(digits(s, 20, fraction))) return bad;
-      millisecond = digits((s.slice(20) + '00').slice(0, 3), 0, 3);
-    }
-    if (Number.isNaN(second) || second > 59) return bad;
-    const prefix = s.slice(0, 16);
-    let minute = this.minuteCache.get(prefix);
-    if (minute === undefined) {
-      const year = digits(s, 0, 4);
-      const month = digits(s, 5, 2);
-      const day = digits(s, 8, 2);
-      const hour = digits(s, 11, 2);
-      const min = digits(s, 14, 2);
-      if ([year, month, day, hour, min].some(Number.isNaN) || hour > 23 || min > 59) return bad;
-      const probe = new Date(Date.UTC(year, month - 1, day));
-      if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
-        return `time ${JSON.stringify(s)} is not a calendar date`;
-      }
-      const clock = { year, month, day, hour, minute: min, second: 0 };
-      minute = {
-        earlier: wallClockToUtc(clock, this.zone, 'earlier'),
-        later: wallClockToUtc(clock, this.zone, 'later'),
-      };
-      if (this.minuteCache.size >= PREFIX_CACHE_LIMIT) this.minuteCache.clear();
-      this.minuteCache.set(prefix, minute);
-    }
-    const offset = second * 1000 + millisecond;
-    let atMs = minute.earlier + offset;
-    // The log is written in time order: in the repeated autumn hour, a row
-    // that would jump back behind what was already read is the second pass.
-    if (minute.later !== minute.earlier && watermarkMs !== null && atMs < watermarkMs - OVERLAP_BACKSTEP_MS) {
-      atMs = minute.later + offset;
-    }
-    if (atMs < EARLIEST_RECORD_MS || atMs >= LATEST_RECORD_MS)
-      return `time ${JSON.stringify(s)} is not between 1990 and 2100`;
-    return atMs;
   }
 }

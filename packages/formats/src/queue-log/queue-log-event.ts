@@ -16,7 +16,7 @@ export interface QueueLogEvent {
 
 /** Why a line could not even be split into an event. */
 export interface LineFault {
-  reason: 'bad_field_count' | 'bad_time';
+  reason: 'bad_field_count' | 'bad_time' | 'missing_field';
   detail: string;
 }
 

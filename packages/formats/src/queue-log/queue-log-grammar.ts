@@ -1,8 +1,11 @@
 /**
- * The data grammar of every queue_log event cdrflow knows, as written by
- * Asterisk's `apps/app_queue.c` (`ast_queue_log(queue, callid, agent, EVENT, fmt, ...)`).
- * Fields are the `|`-separated data after the event name; trailing empty
- * fields are ignored (the database form always has five data columns).
+ * The data grammar of every queue_log event Asterisk writes, as in
+ * `apps/app_queue.c` (`ast_queue_log(queue, callid, agent, EVENT, fmt, ...)`)
+ * from 1.8 to 22, plus `main/logger.c` (QUEUESTART, CONFIGRELOAD) and the
+ * 1.4–1.8 agent channel (AGENTCALLBACK*). Fields are the `|`-separated data
+ * after the event name; trailing empty fields are ignored (the database form
+ * always has five data columns). The full list, with what each event does,
+ * is in docs/formats.md ("Every event Asterisk writes").
  *
  *   ENTERQUEUE        url|callerid[|position[|callername]]   (1.4 wrote url|callerid)
  *   CONNECT           holdtime|bridged uniqueid[|ringtime]   (seconds; 1.4 had no ringtime)
@@ -18,18 +21,26 @@
  *   EXITWITHTIMEOUT   position|origposition|waittime         (1.4 wrote position only)
  *   EXITWITHKEY       key|position|origposition|waittime     (key first; 1.4 wrote key|position)
  *   WITHDRAW          position|origposition|waittime|info    (16+; info may be empty)
+ *   SYSCOMPAT         (empty)  an agent answered but the channels could not be
+ *                     made compatible: the caller is dropped (Asterisk counts it abandoned)
  *   RINGNOANSWER      ringtime                               (milliseconds)
  *   RINGCANCELED      ringtime                               (milliseconds)
  *   AGENTLOGOFF, AGENTCALLBACKLOGOFF   channel|logintime[|reason]
  *   AGENTLOGIN, AGENTCALLBACKLOGIN, ADDMEMBER, REMOVEMEMBER, PAUSE, UNPAUSE,
- *   PAUSEALL, UNPAUSEALL, QUEUESTART, CONFIGRELOAD, SYSCOMPAT   free text
+ *   PAUSEALL, UNPAUSEALL   free text (PAUSE: the reason; ADDMEMBER: empty or PAUSED)
+ *   PENALTY           penalty          RINGINUSE   0 or 1
+ *   AGENTDUMP         (empty)  the agent hung up before the bridge; the caller waits on
+ *   QUEUESTART, CONFIGRELOAD           (empty)
  *   DID, INFO         dial-plan markers (QueueLog() application), free text
  *
+ * Every answered close ends in holdtime|calltime|origposition and is read from
+ * the end, so a variation in the leading fields never loses the call.
  * Numbers are decimal integers; a leading `-` is read so that a negative wait
  * reaches the `absurd_wait` check rather than looking like a grammar error.
  */
 
-export type ExitOutcome = 'abandoned' | 'timeout' | 'exit_empty' | 'exit_key' | 'withdrawn';
+/** `other`: SYSCOMPAT, a call dropped by the system after an agent answered (docs/decisions.md, 35). */
+export type ExitOutcome = 'abandoned' | 'timeout' | 'exit_empty' | 'exit_key' | 'withdrawn' | 'other';
 
 export type QueueLogEventData =
   | { kind: 'enter'; callerId: string }
@@ -43,7 +54,9 @@ export type QueueLogEventData =
   /** Staffing events, consumed now and used when staffing is built. */
   | { kind: 'agent' }
   /** Dial-plan markers and configured custom events. */
-  | { kind: 'marker' };
+  | { kind: 'marker' }
+  /** Events Asterisk writes that carry no KPI meaning: checked, then consumed. */
+  | { kind: 'ignored' };
 
 /** A grammar failure: what was wrong, for the reject's detail. */
 export interface GrammarError {
@@ -59,9 +72,6 @@ const AGENT_EVENTS = new Set([
   'UNPAUSE',
   'PAUSEALL',
   'UNPAUSEALL',
-  'QUEUESTART',
-  'CONFIGRELOAD',
-  'SYSCOMPAT',
 ]);
 
 const MARKER_EVENTS = new Set(['DID', 'INFO']);
@@ -80,16 +90,25 @@ export const QUEUE_LOG_EVENTS: readonly string[] = [
   'EXITWITHTIMEOUT',
   'EXITWITHKEY',
   'WITHDRAW',
+  'SYSCOMPAT',
   'RINGNOANSWER',
   'RINGCANCELED',
   'AGENTLOGOFF',
   'AGENTCALLBACKLOGOFF',
   ...AGENT_EVENTS,
+  'PENALTY',
+  'RINGINUSE',
+  'AGENTDUMP',
+  'QUEUESTART',
+  'CONFIGRELOAD',
   ...MARKER_EVENTS,
 ];
 
 const AGENT: QueueLogEventData = { kind: 'agent' };
 const MARKER: QueueLogEventData = { kind: 'marker' };
+const IGNORED: QueueLogEventData = { kind: 'ignored' };
+/** The caller was dropped with no wait figure: the wait is the time since its ENTERQUEUE. */
+const SYSCOMPAT: QueueLogEventData = { kind: 'exit', outcome: 'other', waitSec: null, key: null };
 
 /** Decimal integer with an optional leading `-`; NaN otherwise. No regex: this runs per line. */
 export function readInt(s: string | undefined): number {
@@ -147,6 +166,23 @@ function answered(
   return { kind: 'complete', holdSec, talkSec };
 }
 
+/**
+ * An answered close whose data ends in holdtime|calltime|origposition after at
+ * least `lead` leading fields, read from the end: transfer targets come in
+ * several shapes (BRIDGE|id, APP|app, LINK|chan|chan, exten|context), and
+ * the figures that count are always the last three.
+ */
+function answeredFromEnd(
+  event: string,
+  data: readonly string[],
+  n: number,
+  lead: number,
+  expected: string,
+): QueueLogEventData | GrammarError {
+  if (n < lead + 3 || Number.isNaN(readInt(data[n - 1]))) return fail(event, expected, data);
+  return answered(event, data, n - 3, expected);
+}
+
 function exit(outcome: ExitOutcome, waitSec: number, key: string | null): QueueLogEventData {
   return { kind: 'exit', outcome, waitSec, key };
 }
@@ -170,27 +206,22 @@ export function readEventData(event: string, data: readonly string[]): QueueLogE
     }
     case 'COMPLETECALLER':
     case 'COMPLETEAGENT':
-      if (n < 2 || n > 3) return fail(event, 'holdtime|calltime[|origposition]', data);
-      return answered(event, data, 0, 'holdtime|calltime[|origposition]');
+      if (n === 2) return answered(event, data, 0, 'holdtime|calltime[|origposition]');
+      return answeredFromEnd(event, data, n, 0, 'holdtime|calltime[|origposition]');
     case 'TRANSFER':
-      if (n < 4 || n > 5) return fail(event, 'exten|context|holdtime|calltime[|origposition]', data);
-      return answered(event, data, 2, 'exten|context|holdtime|calltime[|origposition]');
+      // ≤ 11 wrote origposition only from 1.6 on: four fields are exten|context|holdtime|calltime.
+      if (n === 4) return answered(event, data, 2, 'exten|context|holdtime|calltime[|origposition]');
+      return answeredFromEnd(event, data, n, 2, 'exten|context|holdtime|calltime[|origposition]');
     case 'BLINDTRANSFER':
-      if (n !== 5) return fail(event, 'exten|context|holdtime|calltime|origposition', data);
-      return answered(event, data, 2, 'exten|context|holdtime|calltime|origposition');
-    case 'ATTENDEDTRANSFER': {
-      const method = data[0];
-      if ((method === 'BRIDGE' || method === 'APP') && n === 5) {
-        return answered(event, data, 2, `${method}|target|holdtime|calltime|origposition`);
-      }
-      if (method === 'LINK' && n === 6)
-        return answered(event, data, 3, 'LINK|channel|channel|holdtime|calltime|origposition');
-      return fail(
+      return answeredFromEnd(event, data, n, 1, 'exten|context|holdtime|calltime|origposition');
+    case 'ATTENDEDTRANSFER':
+      return answeredFromEnd(
         event,
-        'BRIDGE|uniqueid|…, APP|application|… or LINK|channel|channel|… then holdtime|calltime|origposition',
         data,
+        n,
+        1,
+        'BRIDGE|uniqueid|…, APP|application|… or LINK|channel|channel|… then holdtime|calltime|origposition',
       );
-    }
     case 'ABANDON':
     case 'EXITEMPTY':
       if (n !== 3 || !ints(data, 0, 3)) return fail(event, 'position|origposition|waittime', data);
@@ -215,10 +246,22 @@ export function readEventData(event: string, data: readonly string[]): QueueLogE
       if (n !== 1 || Number.isNaN(ringMs) || ringMs < 0) return fail(event, 'ringtime in milliseconds', data);
       return { kind: 'ring', ringMs };
     }
+    case 'SYSCOMPAT':
+      return SYSCOMPAT;
     case 'AGENTLOGOFF':
     case 'AGENTCALLBACKLOGOFF':
       if (!optionalInt(data[1])) return fail(event, 'channel|logintime[|reason]', data);
       return AGENT;
+    case 'PENALTY':
+      if (n !== 1 || !ints(data, 0, 1)) return fail(event, 'the new penalty, an integer', data);
+      return IGNORED;
+    case 'RINGINUSE':
+      if (n !== 1 || (data[0] !== '0' && data[0] !== '1')) return fail(event, '0 or 1', data);
+      return IGNORED;
+    case 'AGENTDUMP':
+    case 'QUEUESTART':
+    case 'CONFIGRELOAD':
+      return IGNORED;
     default:
       if (AGENT_EVENTS.has(event)) return AGENT;
       if (MARKER_EVENTS.has(event)) return MARKER;

@@ -3,10 +3,12 @@ import { assertTimeZone } from '@cdrflow/time';
 import { FailureError, UsageError } from '@cdrflow/errors';
 import { LineSplitter, type LineHandler, type TextEncodingName } from '../lines';
 import { emptyBatch, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
-import { QueueLogDbRowReader } from './queue-log-db-row';
+import { QueueLogDbRowReader, type DbRowReader } from './queue-log-db-row';
+import { QueueLogTableReader } from './queue-log-db-table-reader';
 import { isLineFault, readFileLine, type QueueLogEvent } from './queue-log-event';
 import { isGrammarError, MARKER_DATA, readEventData, type QueueLogEventData } from './queue-log-grammar';
 import { applyPause, liveQueueState, type AgentPause, type LiveQueueState } from './queue-log-live';
+import { QueueLogTableSchema, type QueueLogTable, type QueueLogTableInput } from './queue-log-table';
 import {
   buildStintRecord,
   stintArrivalMs,
@@ -41,10 +43,13 @@ export interface QueueLogSessionOptions {
   maxTalkMs?: number;
   /** @default 'utf-8' */
   encoding?: TextEncodingName;
+  /** `db` only: where the export keeps queue_log's fields; absent, Asterisk's realtime layouts are detected. */
+  table?: QueueLogTableInput;
 }
 
-type ResolvedOptions = Required<Omit<QueueLogSessionOptions, 'zone' | 'queueServices' | 'customEvents'>> & {
+type ResolvedOptions = Required<Omit<QueueLogSessionOptions, 'zone' | 'queueServices' | 'customEvents' | 'table'>> & {
   zone: string;
+  table: QueueLogTable | null;
 };
 
 /** Per-call state: one entry per callid seen in a call event, until it is forgotten. */
@@ -142,6 +147,16 @@ function resolve(o: QueueLogSessionOptions): ResolvedOptions {
   }
   const zone = o.zone ?? 'UTC';
   assertTimeZone(zone);
+  let table: QueueLogTable | null = null;
+  if (o.table !== undefined) {
+    if (o.form !== 'db') throw new QueueLogConfigError('table', o.table, "no table mapping: it is for form 'db'");
+    const parsed = QueueLogTableSchema.safeParse(o.table);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => `${['table', ...i.path].join('.')}: ${i.message}`).join('; ');
+      throw new QueueLogConfigError('table', o.table, `a valid mapping (${why})`);
+    }
+    table = parsed.data;
+  }
   const openCallTimeoutMs = positive('openCallTimeoutMs', o.openCallTimeoutMs, 4 * HOUR_MS);
   return {
     source: o.source,
@@ -153,6 +168,7 @@ function resolve(o: QueueLogSessionOptions): ResolvedOptions {
     maxWaitMs: positive('maxWaitMs', o.maxWaitMs, 24 * HOUR_MS),
     maxTalkMs: positive('maxTalkMs', o.maxTalkMs, 24 * HOUR_MS),
     encoding: o.encoding ?? 'utf-8',
+    table,
   };
 }
 
@@ -320,7 +336,7 @@ export class QueueLogSession {
 
   openFile(file: string): FileParser {
     const splitter = new LineSplitter({ source: this.options.source, file }, this.options.encoding);
-    const db = this.options.form === 'db' ? new QueueLogDbRowReader(this.options.zone) : null;
+    const db = this.dbReader();
     // Lines are read as the splitter finds them (no array of the chunk's lines
     // kept alive meanwhile); its encoding rejects still come first in the batch.
     let out = emptyBatch();
@@ -350,6 +366,13 @@ export class QueueLogSession {
         return done;
       },
     };
+  }
+
+  /** The row reader of one db-form file (a new one per file: each export has its header); null for the file form. */
+  private dbReader(): DbRowReader | null {
+    const { form, zone, table } = this.options;
+    if (form !== 'db') return null;
+    return table === null ? new QueueLogDbRowReader(zone) : new QueueLogTableReader(zone, table);
   }
 
   /** Reports stints open longer than the timeout (vs the watermark) and forgets long-finished calls. */
@@ -401,7 +424,7 @@ export class QueueLogSession {
     out.rejects.push(makeReject({ source: this.options.source, file, line }, reason, detail, raw));
   }
 
-  private readLine(text: string, line: number, file: string, db: QueueLogDbRowReader | null, out: ParseBatch): void {
+  private readLine(text: string, line: number, file: string, db: DbRowReader | null, out: ParseBatch): void {
     let ev: QueueLogEvent;
     if (db === null) {
       const read = readFileLine(text);
@@ -437,6 +460,7 @@ export class QueueLogSession {
         return this.agentEvent(ev, file, line, out);
       case 'ring':
       case 'marker':
+      case 'ignored':
         return;
       default:
         this.fold(ev, data, { atMs: ev.atMs, file, line }, text, out);
@@ -519,7 +543,7 @@ export class QueueLogSession {
    */
   private agentEvent(ev: QueueLogEvent, file: string, line: number, out: ParseBatch): void {
     const name = ev.agent;
-    if (name === '' || name === 'NONE') return; // QUEUESTART, CONFIGRELOAD, SYSCOMPAT
+    if (name === '' || name === 'NONE') return; // no agent named: nothing to count
     let agent = this.agents.get(name);
     if (agent === undefined) {
       agent = {
@@ -550,6 +574,8 @@ export class QueueLogSession {
         break;
       case 'ADDMEMBER':
         if (ev.queue !== 'NONE' && ev.queue !== '' && !agent.queues.includes(ev.queue)) agent.queues.push(ev.queue);
+        // Realtime and the manager's QueueAdd log a member added already paused as data PAUSED.
+        if (ev.data[0] === 'PAUSED') agent.paused = true;
         break;
       case 'REMOVEMEMBER': {
         const at = agent.queues.indexOf(ev.queue);
@@ -591,7 +617,9 @@ export class QueueLogSession {
     return callerId !== undefined && callerId.length >= 3 ? text.replaceAll(callerId, '***') : text;
   }
 
-  private absurd(data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' | 'enter' }>): string | null {
+  private absurd(
+    data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' | 'ignored' | 'enter' }>,
+  ): string | null {
     const { maxWaitMs, maxTalkMs } = this.options;
     const wait = data.kind === 'exit' ? data.waitSec : data.holdSec;
     if (wait !== null && (wait < 0 || wait * 1000 > maxWaitMs))
@@ -604,7 +632,7 @@ export class QueueLogSession {
 
   private fold(
     ev: QueueLogEvent,
-    data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' }>,
+    data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' | 'ignored' }>,
     place: EventPlace,
     text: string,
     out: ParseBatch,
