@@ -5,8 +5,10 @@ import { ConfigError } from '@cdrflow/config';
 import type { Config } from '@cdrflow/config';
 import { planInboxes, planPaths, watchedInboxes } from '@cdrflow/collector';
 import {
+  existingPaths,
   ingestPlanned,
   ingestSource,
+  MissingPathsError,
   loadCliConfig,
   openPipeline,
   printReport,
@@ -165,17 +167,21 @@ program
   .action(async (paths: string[], options: { format: string; source?: string; zone?: string }) => {
     const config = load();
     const source = ingestSource(config, options);
-    const { pipeline, progress } = await openPipeline({ ...config, sources: [source] }, globals());
-    try {
-      const summary = await ingestPlanned(pipeline, planPaths(source, paths), progress);
-      process.stdout.write(
-        `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
-          `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
-          `${summary.duplicates} files skipped as already ingested.\nNext: cdrflow report --quarter <key>\n`,
-      );
-    } finally {
-      await pipeline.close();
+    const { present, missing } = existingPaths(paths);
+    if (present.length > 0) {
+      const { pipeline, progress } = await openPipeline({ ...config, sources: [source] }, globals());
+      try {
+        const summary = await ingestPlanned(pipeline, planPaths(source, present), progress);
+        process.stdout.write(
+          `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
+            `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
+            `${summary.duplicates} files skipped as already ingested.\nNext: cdrflow report --quarter <key>\n`,
+        );
+      } finally {
+        await pipeline.close();
+      }
     }
+    if (missing.length > 0) throw new MissingPathsError(missing, paths.length);
   });
 
 program
