@@ -28,7 +28,10 @@ export class DataFolderBusyError extends FailureError {
 export function commandLine(argv: readonly string[] = process.argv): string {
   const [, script = '', ...args] = argv;
   const name = basename(script).replace(/\.(c|m)?js$/, '');
-  return [name === 'main' ? basename(dirname(dirname(script))) : name, ...args].join(' ');
+  // The bundles are all main.js: packages/cli/dist/main.js is `cdrflow`, services/x/dist/main.js the x service.
+  const folder = basename(dirname(dirname(script)));
+  const command = name !== 'main' ? name : folder === 'cli' ? 'cdrflow' : `cdrflow ${folder}`;
+  return [command, ...args].join(' ');
 }
 
 /** True while a process of that id runs (signal 0 checks without sending; EPERM means it exists under another user). */
