@@ -103,6 +103,16 @@ const INSTANCES: { error: errors.CdrflowError; code: string; kind: errors.ErrorK
     kind: 'failure',
     exitCode: 1,
   },
+  {
+    error: new store.DataFolderBusyError('/data', {
+      pid: 42,
+      command: 'cdrflow ingest x.log',
+      since: '2026-01-01T00:00:00Z',
+    }),
+    code: 'data_folder_busy',
+    kind: 'failure',
+    exitCode: 1,
+  },
   { error: new time.UnknownTimeZoneError('Mars/Olympus'), code: 'unknown_time_zone', kind: 'usage', exitCode: 2 },
   {
     error: new time.TimePatternError('EEE', 'has no year (yyyy or yy)'),

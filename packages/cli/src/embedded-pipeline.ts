@@ -18,6 +18,7 @@ export function openStore(config: Config): Promise<ClickHouseStore> {
  */
 export class EmbeddedPipeline {
   private constructor(
+    readonly dataDir: string,
     readonly store: ClickHouseStore,
     readonly bus: EmbeddedBus,
     readonly collector: Collector,
@@ -36,7 +37,7 @@ export class EmbeddedPipeline {
     });
     const aggregator = composeAggregator({ config, bus, store, log: log.child({ service: 'aggregator' }) });
     await aggregator.start();
-    return new EmbeddedPipeline(store, bus, collector, aggregator);
+    return new EmbeddedPipeline(config.dataDir, store, bus, collector, aggregator);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { FailureError } from '@cdrflow/errors';
 import type { ProgressListener } from '@cdrflow/collector';
 import type { GroupBy } from '@cdrflow/store';
 import type { QuarterAverage } from '@cdrflow/kpi';
@@ -16,6 +18,7 @@ import { progressBar } from './progress';
 import { buildReport, resolvePeriod, type PeriodSelector } from '@cdrflow/report';
 import { renderReport, type OutputFormat } from '@cdrflow/report';
 import { EmbeddedPipeline, type openStore } from './embedded-pipeline';
+import { markIngestRunning, partialFiguresWarning } from './ingest-marker';
 import { createLogger } from '@cdrflow/telemetry';
 import { SAMPLE_CALLER_KEY, SAMPLE_CONFIG, SAMPLE_DATA_DIR } from './sample';
 
@@ -105,7 +108,33 @@ export async function printReport(
   // On stderr, so `--format json` stays valid JSON.
   const notice = await definitionChangeNotice(store, config.kpi, config.reporting);
   if (notice !== null) process.stderr.write(`cdrflow: ${notice}\n`);
-  process.stdout.write(renderReport(report, options.format, { rejectsCommand: rejectsCommand(g) }) + '\n');
+  const warning = partialFiguresWarning(config.dataDir);
+  if (warning !== null && (options.format === 'csv' || options.format === 'html')) {
+    process.stderr.write(`cdrflow: ${warning}\n`);
+  }
+  process.stdout.write(renderReport(report, options.format, { rejectsCommand: rejectsCommand(g), warning }) + '\n');
+}
+
+/** Some paths given to `ingest` did not exist; the others were read. */
+export class MissingPathsError extends FailureError {
+  override readonly name = 'MissingPathsError';
+  readonly code = 'paths_missing';
+  constructor(missing: readonly string[], given: number) {
+    super(
+      `${missing.length} of ${given} paths did not exist (named above)` +
+        (missing.length < given ? `; the other ${given - missing.length} were ingested.` : '; nothing was ingested.'),
+      { context: { missing } },
+    );
+  }
+}
+
+/** The paths that exist, each missing one named on stderr in a line of its own, so the rest can still be read. */
+export function existingPaths(paths: readonly string[]): { present: string[]; missing: string[] } {
+  const present: string[] = [];
+  const missing: string[] = [];
+  for (const p of paths) (existsSync(p) ? present : missing).push(p);
+  for (const p of missing) process.stderr.write(`cdrflow: ${p} does not exist; skipped (the other paths are read)\n`);
+  return { present, missing };
 }
 
 /** Reads the planned files through the pipeline, with a progress bar on a terminal. */
@@ -117,8 +146,11 @@ export async function ingestPlanned(
   const bar = progressBar(plan.reduce((n, f) => n + f.bytes, 0));
   progress.listener = bar?.listener;
   try {
+    // Left in place if the ingest fails or is killed: a report then says the figures may be partial.
+    const finished = markIngestRunning(pipeline.dataDir);
     const summary = await collectPlanned(pipeline.collector, plan);
     await pipeline.aggregator.drain();
+    finished();
     return summary;
   } finally {
     bar?.stop();

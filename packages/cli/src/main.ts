@@ -6,8 +6,10 @@ import type { Config } from '@cdrflow/config';
 import { planInboxes, planPaths, watchedInboxes } from '@cdrflow/collector';
 import {
   collectNotes,
+  existingPaths,
   ingestPlanned,
   ingestSource,
+  MissingPathsError,
   loadCliConfig,
   openPipeline,
   printReport,
@@ -169,22 +171,26 @@ program
     const config = load();
     const { source, notes } = ingestSource(config, options);
     for (const n of notes) process.stderr.write(`cdrflow: ${n}\n`);
-    const { pipeline, progress } = await openPipeline({ ...config, sources: [source] }, globals());
-    try {
-      const summary = await ingestPlanned(pipeline, planPaths(source, paths), progress);
-      for (const n of collectNotes(summary)) process.stderr.write(`cdrflow: ${n}\n`);
-      process.stdout.write(
-        `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
-          `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
-          `${summary.duplicates} files skipped as already ingested.\n` +
-          (source.format === 'queue_log' || source.format === 'queue_log_db'
-            ? `${summary.rebuiltCalls} calls rebuilt from a close without its ENTERQUEUE (its start in a file not given).\n`
-            : '') +
-          'Next: cdrflow report --quarter <key>\n',
-      );
-    } finally {
-      await pipeline.close();
+    const { present, missing } = existingPaths(paths);
+    if (present.length > 0) {
+      const { pipeline, progress } = await openPipeline({ ...config, sources: [source] }, globals());
+      try {
+        const summary = await ingestPlanned(pipeline, planPaths(source, present), progress);
+        for (const n of collectNotes(summary)) process.stderr.write(`cdrflow: ${n}\n`);
+        process.stdout.write(
+          `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
+            `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
+            `${summary.duplicates} files skipped as already ingested.\n` +
+            (source.format === 'queue_log' || source.format === 'queue_log_db'
+              ? `${summary.rebuiltCalls} calls rebuilt from a close without its ENTERQUEUE (its start in a file not given).\n`
+              : '') +
+            'Next: cdrflow report --quarter <key>\n',
+        );
+      } finally {
+        await pipeline.close();
+      }
     }
+    if (missing.length > 0) throw new MissingPathsError(missing, paths.length);
   });
 
 program

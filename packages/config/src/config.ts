@@ -8,6 +8,7 @@ import { CalendarSchema, KpiSettingsSchema, OpeningHoursSchema } from '@cdrflow/
 import { describeIssue } from '@cdrflow/schema';
 import { assertTimeZone } from '@cdrflow/time';
 import { ConfigError } from './config-error';
+import { sourceFormatProblems, type SourceKeys } from './source-keys';
 
 const zone = z.string().refine(
   (value) => {
@@ -93,6 +94,11 @@ const SourceSchema = z.discriminatedUnion('format', [
   z.object({ ...common, format: z.literal('mapped'), mapped: MappedCsvOptionsSchema }).strict(),
 ]);
 
+/** Each format's keys, for the message about a source whose `format` is missing or misspelt. */
+const SOURCE_KEYS: SourceKeys = Object.fromEntries(
+  SourceSchema.options.map((branch) => [branch.shape.format.value, Object.keys(branch.shape)]),
+);
+
 export const ConfigSchema = z
   .object({
     /** Everything cdrflow keeps: chDB data, bus logs, collector state, inboxes and archives by default. */
@@ -131,7 +137,10 @@ export const ConfigSchema = z
          * The HMAC key for caller numbers. Prefer the CDRFLOW_CALLER_KEY
          * environment variable; a key in a committed file is for demos only.
          */
-        key: z.string().min(16, 'must be at least 16 characters').optional(),
+        key: z
+          .string()
+          .refine((key) => key.trim().length >= 16, 'must be at least 16 characters, not counting spaces')
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -204,6 +213,24 @@ export const ENV_OVERRIDES = {
   CDRFLOW_METRICS_PORT: 'metrics.port',
 } as const;
 
+/** Keys whose value is a secret: a problem with one names the key (and its variable), never the value. */
+const SECRET_KEYS: Readonly<Record<string, string | null>> = {
+  'pseudonymisation.key': 'CDRFLOW_CALLER_KEY',
+  'clickhouse.password': 'CLICKHOUSE_PASSWORD',
+  'kafka.sasl.password': null,
+};
+
+function describeConfigIssue(issue: z.core.$ZodIssue, input: unknown, env: NodeJS.ProcessEnv): string {
+  const path = issue.path.map(String).join('.');
+  if (!Object.hasOwn(SECRET_KEYS, path)) return describeIssue(issue, input);
+  const variable = SECRET_KEYS[path];
+  const from =
+    variable !== null && variable !== undefined && env[variable] !== undefined && env[variable] !== ''
+      ? `set by the environment variable ${variable}`
+      : `set in the file${variable === null || variable === undefined ? '' : ` (or use the environment variable ${variable})`}`;
+  return `${path}: ${issue.message} (${from}; the value is not shown)`;
+}
+
 /** Variables whose value is a comma-separated list. */
 const LIST_VARIABLES = new Set<string>(['KAFKA_BROKERS']);
 /** Variables whose value is a number; anything else becomes NaN, which validation reports. */
@@ -265,10 +292,13 @@ export function loadConfig(options: {
   const withEnv = applyEnv(raw, env);
   const result = ConfigSchema.safeParse(withEnv);
   if (!result.success) {
-    throw new ConfigError(
-      `invalid configuration${options.file === null ? '' : ` in ${options.file}`}:`,
-      result.error.issues.map((i) => describeIssue(i, withEnv)),
-    );
+    const formatProblems = sourceFormatProblems(withEnv.sources, SOURCE_KEYS);
+    const saidAlready = (i: z.core.$ZodIssue): boolean =>
+      i.path[0] === 'sources' && typeof i.path[1] === 'number' && formatProblems.has(i.path[1]);
+    throw new ConfigError(`invalid configuration${options.file === null ? '' : ` in ${options.file}`}:`, [
+      ...formatProblems.values(),
+      ...result.error.issues.filter((i) => !saidAlready(i)).map((i) => describeConfigIssue(i, withEnv, env)),
+    ]);
   }
   const parsed = result.data;
   const dataDir =

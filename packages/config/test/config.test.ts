@@ -103,4 +103,43 @@ describe('loadConfig', () => {
     const file = configFile('reportng:\n  zone: UTC\n');
     expect(() => loadConfig({ file, env: {} })).toThrow(/reportng/);
   });
+
+  it('says which key of a source is misspelt and what format may be, not "Invalid discriminator value"', () => {
+    const file = configFile('sources:\n  - name: pbx\n    fromat: queue_log\n  - name: crm\n    format: mapped_csv\n');
+    let message = '';
+    try {
+      loadConfig({ file, env: {} });
+    } catch (e: unknown) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(
+      'source `pbx`: unknown key `fromat` (did you mean `format`?); no `format`; `format` must be one of queue_log, queue_log_db, cdr_csv, mapped',
+    );
+    expect(message).toContain(
+      'source `crm`: `format` must be one of queue_log, queue_log_db, cdr_csv, mapped (got "mapped_csv"; did you mean mapped?)',
+    );
+    expect(message).not.toMatch(/discriminator/i);
+  });
+
+  it('never prints the caller key back, names its variable, and refuses a key of spaces', () => {
+    const file = configFile('sources: []\n');
+    const short = 'tooShortSecret1';
+    const spaces = ' '.repeat(20);
+    const fromEnv = (key: string): string => {
+      try {
+        loadConfig({ file, env: { CDRFLOW_CALLER_KEY: key } });
+        return '';
+      } catch (e: unknown) {
+        return (e as Error).message;
+      }
+    };
+    expect(fromEnv(short)).toContain(
+      'pseudonymisation.key: must be at least 16 characters, not counting spaces (set by the environment variable CDRFLOW_CALLER_KEY; the value is not shown)',
+    );
+    expect(fromEnv(short)).not.toContain(short);
+    expect(fromEnv(spaces)).toContain('CDRFLOW_CALLER_KEY');
+    const inFile = configFile(`pseudonymisation:\n  key: "${short}"\n`);
+    expect(() => loadConfig({ file: inFile, env: {} })).toThrow(/use the environment variable CDRFLOW_CALLER_KEY/);
+    expect(() => loadConfig({ file: inFile, env: {} })).not.toThrow(new RegExp(short));
+  });
 });

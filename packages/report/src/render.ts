@@ -100,10 +100,18 @@ function footer(report: Report, rejectsCommand: string): string[] {
   ];
 }
 
-export function renderReport(report: Report, format: OutputFormat, hints: { rejectsCommand: string }): string {
+export interface RenderHints {
+  rejectsCommand: string;
+  /** A sentence on figures that may be partial (an ingest running or cut off), shown above the table; JSON `partial`. */
+  warning?: string | null;
+}
+
+export function renderReport(report: Report, format: OutputFormat, hints: RenderHints): string {
+  const warning = hints.warning ?? null;
   if (format === 'json') {
     return JSON.stringify(
       {
+        partial: warning,
         period: report.period,
         committee: report.committee,
         total: jsonFigures(report.total),
@@ -131,6 +139,7 @@ export function renderReport(report: Report, format: OutputFormat, hints: { reje
   }
   const render = format === 'markdown' ? gridAsMarkdown : format === 'csv' ? gridAsCsv : gridAsText;
   const parts = [render(committeeGrid(report))];
+  if (warning !== null && format !== 'csv') parts.unshift(`Warning: ${warning}`);
   const staffing = staffingGrid(report);
   // Under the committee table; in CSV after the breakdown, so the grids before it keep their place.
   if (staffing !== null && format !== 'csv') parts.push(render(staffing));

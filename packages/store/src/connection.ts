@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { lockDataFolder } from './data-folder-lock';
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
@@ -31,11 +32,28 @@ export async function connect(target: StoreTarget): Promise<ClickHouseClient> {
       clickhouse_settings: SETTINGS,
     });
   }
-  mkdirSync(target.path, { recursive: true });
-  // Loaded only for the embedded engine, so a server deployment can omit
-  // chDB's 570 MB native package (npm ci --omit=optional).
-  const { createChdbConnection } = await import('chdb/connection');
-  // chdb bundles its own copy of the client's types; they are the same at run time.
-  const connection = createChdbConnection({ path: target.path }) as unknown as ClientConnection;
-  return createClient({ connection, clickhouse_settings: SETTINGS });
+  const release = lockDataFolder(target.path);
+  let connection: ClientConnection;
+  try {
+    mkdirSync(target.path, { recursive: true });
+    // Loaded only for the embedded engine, so a server deployment can omit
+    // chDB's 570 MB native package (npm ci --omit=optional).
+    const { createChdbConnection } = await import('chdb/connection');
+    // chdb bundles its own copy of the client's types; they are the same at run time.
+    connection = createChdbConnection({ path: target.path }) as unknown as ClientConnection;
+  } catch (e: unknown) {
+    release();
+    throw e;
+  }
+  const client = createClient({ connection, clickhouse_settings: SETTINGS });
+  const close = client.close.bind(client);
+  // The folder is free again once the engine is closed, for a later process or a later open in this one.
+  client.close = async () => {
+    try {
+      await close();
+    } finally {
+      release();
+    }
+  };
+  return client;
 }

@@ -23,6 +23,8 @@ export type {
 } from './types';
 export type { StoreTarget } from './connection';
 export { connect } from './connection';
+export { DataFolderBusyError, commandLine, isAlive, readHolder } from './data-folder-lock';
+export type { FolderHolder } from './data-folder-lock';
 export { MIGRATIONS_DIR, loadMigrations, migrate } from './migrate';
 export { StoreError } from './store-error';
 // reconcile and restate

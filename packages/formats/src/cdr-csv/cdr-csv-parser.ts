@@ -52,6 +52,8 @@ import { CdrCsvOptionsSchema, type CdrCsvOptions, type CdrCsvOptionsInput } from
 import { CdrLayout, readCdrLeg, type CdrLeg } from './cdr-leg';
 import { CdrLayoutError, fittingLayout, headerLayout, LAYOUT_PROBE_ROWS } from './cdr-layout';
 import { byCallOrder, CdrCallRule } from './cdr-call-rule';
+import { cdrRedactor, queueFromDst } from './cdr-redact';
+import { redactRejects, type RawRedactor } from '../redact';
 
 export function createCdrCsvParser(
   ctx: FileContext,
@@ -81,6 +83,7 @@ class CdrCsvParser implements FileParser {
   private openLegs: CdrLeg[][] = [];
   private openHead = 0;
   private firstRow = true;
+  private readonly redactor: RawRedactor;
 
   constructor(
     private readonly ctx: FileContext,
@@ -91,13 +94,14 @@ class CdrCsvParser implements FileParser {
     this.layout = options.columns === 'auto' ? null : new CdrLayout(options.columns);
     this.readTime = createTimeReader('yyyy-MM-dd HH:mm:ss', options.zone);
     this.rule = new CdrCallRule(options);
+    this.redactor = cdrRedactor(() => this.layout?.columns ?? []);
   }
 
   push(chunk: Uint8Array): ParseBatch {
     const out = emptyBatch();
     const csvRejects: Reject[] = [];
     this.reader.pushEach(chunk, (row) => this.row(row, out), csvRejects);
-    return finish(out, csvRejects);
+    return finish(out, csvRejects, this.redactor);
   }
 
   end(): ParseBatch {
@@ -110,7 +114,7 @@ class CdrCsvParser implements FileParser {
     this.openKeys = [];
     this.openLegs = [];
     this.openHead = 0;
-    return finish(out, csvRejects);
+    return finish(out, csvRejects, this.redactor);
   }
 
   /** Rows are read as the CSV reader completes them, so a chunk's rows are never all alive at once. */
@@ -257,7 +261,7 @@ class CdrCsvParser implements FileParser {
   }
 
   private queueOf(byStart: readonly CdrLeg[], first: CdrLeg): string {
-    if (this.options.queueFrom === 'dst') return first.dst;
+    if (this.options.queueFrom === 'dst') return queueFromDst(first.dst, this.options.queueServices, this.pseudonymise);
     for (const l of byStart) {
       if (l.lastapp.length !== 5 || l.lastapp.toLowerCase() !== 'queue') continue;
       // Queue(name,options,...) since 1.6; Queue(name|options) before.
@@ -280,10 +284,14 @@ const byLine = (a: Reject, b: Reject): number => a.line - b.line;
 /** In `groups`: the call was emitted early; any later leg of it is rejected. */
 const EVICTED = 0;
 
-/** The batch's rejects as before rows were streamed: the CSV reader's first, then the rows', in line order. */
-function finish(out: ParseBatch, csvRejects: Reject[]): ParseBatch {
+/**
+ * The batch's rejects as before rows were streamed: the CSV reader's first, then the rows', in line order;
+ * every one redacted here, the one place all of them pass.
+ */
+function finish(out: ParseBatch, csvRejects: Reject[], redactor: RawRedactor): ParseBatch {
   if (csvRejects.length > 0) out.rejects = csvRejects.concat(out.rejects);
   out.rejects.sort(byLine);
+  redactRejects(out.rejects, redactor);
   return out;
 }
 

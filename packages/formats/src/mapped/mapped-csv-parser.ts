@@ -47,6 +47,8 @@ import {
 } from './mapped-csv-options';
 import { createTimeReader, readTimeAfter, type TimeReader } from '@cdrflow/time';
 import { FailureError } from '@cdrflow/errors';
+import { csvRowRedactor } from '../csv/csv-redact';
+import { redactRejects, type RawRedactor } from '../redact';
 
 export function createMappedCsvParser(
   ctx: FileContext,
@@ -70,12 +72,16 @@ class RowRejected extends FailureError {
 
 const DIRECTION_NAMES: readonly string[] = ['inbound', 'outbound', 'internal'];
 
-/** The batch's rejects as before rows were streamed: the CSV reader's first, then the rows', in line order. */
-function finish(out: ParseBatch, csvRejects: Reject[]): ParseBatch {
+/**
+ * The batch's rejects as before rows were streamed: the CSV reader's first, then the rows', in line order;
+ * every one redacted here, the one place all of them pass.
+ */
+function finish(out: ParseBatch, csvRejects: Reject[], redactor: RawRedactor): ParseBatch {
   if (csvRejects.length > 0) {
     out.rejects = csvRejects.concat(out.rejects);
     out.rejects.sort((a, b) => a.line - b.line);
   }
+  redactRejects(out.rejects, redactor);
   return out;
 }
 
@@ -96,6 +102,8 @@ class MappedCsvParser implements FileParser {
   private index: Map<string, number> | null = null;
   private expectedFields = 0;
   private headerProblem: string | null = null;
+  /** The mapped caller column is masked whole (known once the header is read); every other cell by pattern. */
+  private readonly redactor: RawRedactor;
 
   constructor(
     private readonly ctx: FileContext,
@@ -115,20 +123,21 @@ class MappedCsvParser implements FileParser {
       }
       this.expectedFields = Math.max(...this.index.values()) + 1;
     }
+    this.redactor = csvRowRedactor(options.delimiter, (i) => (this.index?.get('caller') === i ? 'caller' : 'text'));
   }
 
   push(chunk: Uint8Array): ParseBatch {
     const out = emptyBatch();
     const csvRejects: Reject[] = [];
     this.reader.pushEach(chunk, (row) => this.row(row, out), csvRejects);
-    return finish(out, csvRejects);
+    return finish(out, csvRejects, this.redactor);
   }
 
   end(): ParseBatch {
     const out = emptyBatch();
     const csvRejects: Reject[] = [];
     this.reader.endEach((row) => this.row(row, out), csvRejects);
-    return finish(out, csvRejects);
+    return finish(out, csvRejects, this.redactor);
   }
 
   /** Rows are read as the CSV reader completes them, so a chunk's rows are never all alive at once. */

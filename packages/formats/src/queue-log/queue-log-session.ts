@@ -3,8 +3,10 @@ import { assertTimeZone } from '@cdrflow/time';
 import { FailureError, UsageError } from '@cdrflow/errors';
 import { LineSplitter, type LineHandler, type TextEncodingName } from '../lines';
 import { emptyBatch, type FileParser, type ParseBatch, type Pseudonymise } from '../types';
+import { redactReject, redactRejects, type RawRedactor } from '../redact';
 import { QueueLogDbRowReader, type DbRowReader } from './queue-log-db-row';
 import { QueueLogTableReader } from './queue-log-db-table-reader';
+import { queueLogRedactor } from './queue-log-redact';
 import { isLineFault, readFileLine, type QueueLogEvent } from './queue-log-event';
 import { isGrammarError, MARKER_DATA, readEventData, type QueueLogEventData } from './queue-log-grammar';
 import { applyPause, liveQueueState, type AgentPause, type LiveQueueState } from './queue-log-live';
@@ -234,9 +236,12 @@ export class QueueLogSession {
    */
   private readonly pendingStints: QueueLogStintState[] = [];
   private readonly pendingCalls: LiveCall[] = [];
+  /** Every reject's raw text and detail go through it: no caller number leaves the session. */
+  private readonly redactor: RawRedactor;
 
   constructor(options: QueueLogSessionOptions) {
     this.options = resolve(options);
+    this.redactor = queueLogRedactor(this.options.form);
     this.services = new Map(Object.entries(options.queueServices ?? {}));
     this.customEvents = new Set(options.customEvents ?? []);
     this.sweepEveryMs = Math.min(this.options.openCallTimeoutMs, this.options.retainMs) / 4;
@@ -346,6 +351,7 @@ export class QueueLogSession {
       const done = out;
       out = emptyBatch();
       if (encoding.length > 0) {
+        redactRejects(encoding, this.redactor);
         done.rejects = encoding.concat(done.rejects);
         encoding.length = 0;
       }
@@ -421,7 +427,8 @@ export class QueueLogSession {
   }
 
   private reject(file: string, line: number, reason: RejectReason, detail: string, raw: string, out: ParseBatch): void {
-    out.rejects.push(makeReject({ source: this.options.source, file, line }, reason, detail, raw));
+    const reject = makeReject({ source: this.options.source, file, line }, reason, detail, raw);
+    out.rejects.push(redactReject(reject, this.redactor));
   }
 
   private readLine(text: string, line: number, file: string, db: DbRowReader | null, out: ParseBatch): void {
@@ -454,7 +461,7 @@ export class QueueLogSession {
           out,
         );
     }
-    if (isGrammarError(data)) return this.reject(file, line, 'bad_event_data', data.error, this.redact(text, ev), out);
+    if (isGrammarError(data)) return this.reject(file, line, 'bad_event_data', data.error, text, out);
     switch (data.kind) {
       case 'agent':
         return this.agentEvent(ev, file, line, out);
@@ -611,12 +618,6 @@ export class QueueLogSession {
     if (known === undefined || atMs > known) this.lastAnswered.set(queue, atMs);
   }
 
-  /** A reject's raw text must not carry the caller number either. */
-  private redact(text: string, ev: QueueLogEvent): string {
-    const callerId = ev.event === 'ENTERQUEUE' ? ev.data[1] : undefined;
-    return callerId !== undefined && callerId.length >= 3 ? text.replaceAll(callerId, '***') : text;
-  }
-
   private absurd(
     data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' | 'ignored' | 'enter' }>,
   ): string | null {
@@ -664,7 +665,7 @@ export class QueueLogSession {
         place.line,
         'duplicate_line',
         `${ev.event} for call ${ev.callid} was already read`,
-        this.redact(text, ev),
+        text,
         out,
       );
     }
@@ -747,8 +748,7 @@ export class QueueLogSession {
     call.keys.push(key);
     if (ev.atMs > call.touchedMs) call.touchedMs = ev.atMs;
     // A close is emitted as it is read (as before open stints were emitted); an open stint at the flush.
-    if (stint.close !== null)
-      this.emit(call, stint, { file: place.file, line: place.line, raw: this.redact(text, ev) }, out);
+    if (stint.close !== null) this.emit(call, stint, { file: place.file, line: place.line, raw: text }, out);
     else {
       this.pendingStints.push(stint);
       this.pendingCalls.push(call);
