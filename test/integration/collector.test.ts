@@ -2,12 +2,13 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { Aggregator } from '@cdrflow/aggregator';
-import { EmbeddedBus, consumedTopics, topicSpecs, type BusProducer } from '@cdrflow/bus';
+import type { Aggregator } from '@cdrflow/aggregator';
+import type { EmbeddedBus, BusProducer } from '@cdrflow/bus';
 import { loadConfig } from '@cdrflow/config';
 import { sourceReader } from '@cdrflow/collector';
 import { Collector, CollectorState, callerPseudonymiser } from '@cdrflow/collector';
-import { ClickHouseStore } from '@cdrflow/store';
+import type { ClickHouseStore } from '@cdrflow/store';
+import { openAggregatedStore, type AggregatedStore } from '../support/aggregated-store';
 import { tempDir } from '../support/temp-dir';
 
 // One chDB, bus and aggregator for the file (one chDB folder per process);
@@ -19,24 +20,13 @@ const everything = { fromMs: Date.UTC(2020, 0, 1), toMs: Date.UTC(2030, 0, 1) };
 let store: ClickHouseStore;
 let bus: EmbeddedBus;
 let aggregator: Aggregator;
+let opened: AggregatedStore;
 
 beforeAll(async () => {
-  store = await ClickHouseStore.open({ target: { kind: 'embedded', path: join(root, 'chdb') } });
-  bus = new EmbeddedBus({ dir: join(root, 'bus') });
-  await bus.ensureTopics(topicSpecs(3));
-  aggregator = new Aggregator({
-    store,
-    consumer: bus.consumer({ groupId: 'g', topics: consumedTopics() }),
-    settings: { groupId: 'g', flushMaxRecords: 10_000, flushIntervalMs: 60_000 },
-    log,
-  });
-  await aggregator.start();
+  opened = await openAggregatedStore(root);
+  ({ store, bus, aggregator } = opened);
 });
-afterAll(async () => {
-  await aggregator.stop();
-  await bus.close();
-  await store.close();
-});
+afterAll(() => opened.close());
 
 function collector(source: string, producer: BusProducer = bus.producer()): Collector {
   const config = loadConfig({

@@ -5,6 +5,7 @@ import { ConfigError } from '@cdrflow/config';
 import type { Config } from '@cdrflow/config';
 import { planInboxes, planPaths, watchedInboxes } from '@cdrflow/collector';
 import {
+  heldLine,
   ingestPlanned,
   ingestSource,
   loadCliConfig,
@@ -162,16 +163,23 @@ program
     'source name, the prefix of every record id (default: the format, or a configured source of that name)',
   )
   .option('--zone <zone>', 'time zone of local times in the export, e.g. Europe/London (for queue_log_db and cdr_csv)')
-  .action(async (paths: string[], options: { format: string; source?: string; zone?: string }) => {
+  .option(
+    '--complete',
+    'the files are finished: read an unterminated last line too (by default it is held back while the file may still be written)',
+  )
+  .action(async (paths: string[], options: { format: string; source?: string; zone?: string; complete?: boolean }) => {
     const config = load();
     const source = ingestSource(config, options);
     const { pipeline, progress } = await openPipeline({ ...config, sources: [source] }, globals());
     try {
-      const summary = await ingestPlanned(pipeline, planPaths(source, paths), progress);
+      const plan = planPaths(source, paths, { complete: options.complete === true, nowMs: Date.now() });
+      const summary = await ingestPlanned(pipeline, plan, progress);
       process.stdout.write(
         `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
           `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
-          `${summary.duplicates} files skipped as already ingested.\nNext: cdrflow report --quarter <key>\n`,
+          `${summary.duplicates} files skipped as already ingested.\n` +
+          heldLine(summary) +
+          'Next: cdrflow report --quarter <key>\n',
       );
     } finally {
       await pipeline.close();

@@ -9,6 +9,8 @@ export interface PlannedFile {
   bytes: number;
   /** Set for inbox files: where they go once published. */
   archive?: string;
+  /** False: the file may still be written, so an unterminated last line is held back. @default true */
+  finished?: boolean;
 }
 
 export interface CollectSummary {
@@ -16,7 +18,13 @@ export interface CollectSummary {
   duplicates: number;
   records: number;
   rejects: number;
+  /** Files whose unterminated last line was held back, being possibly still written; and its bytes. */
+  held: number;
+  heldBytes: number;
 }
+
+/** A file unchanged this long is taken as finished, even ending in an unterminated line. */
+export const SETTLED_AFTER_MS = 5 * 60_000;
 
 /** Every finished-looking file in every configured inbox, per source in name (rotation) order. */
 export function planInboxes(config: Config): PlannedFile[] {
@@ -32,18 +40,39 @@ export function planInboxes(config: Config): PlannedFile[] {
   );
 }
 
-/** Files and folders named on the command line, for one source, in name order within each folder. */
-export function planPaths(source: SourceConfig, paths: readonly string[]): PlannedFile[] {
-  return paths.flatMap((p) => {
-    const files = statSync(p).isDirectory() ? Collector.listFiles(p) : [p];
-    return files.map((path) => ({ source: source.name, path, bytes: statSync(path).size }));
+/**
+ * Files and folders named on the command line, for one source, in name order
+ * within each folder. Files are read in place, so one may still be written
+ * (`ingest /var/log/asterisk/queue_log*` names the live file): a file is
+ * finished when `complete` says so, when another of the files was modified
+ * later (it was rotated away, or is an older export), or when it has not
+ * changed for SETTLED_AFTER_MS. Otherwise its unterminated last line, if any,
+ * is held back.
+ */
+export function planPaths(
+  source: SourceConfig,
+  paths: readonly string[],
+  when: { complete: boolean; nowMs: number } = { complete: true, nowMs: 0 },
+): PlannedFile[] {
+  const files = paths.flatMap((p) => (statSync(p).isDirectory() ? Collector.listFiles(p) : [p]));
+  const stats = files.map((path) => statSync(path));
+  const newestMs = Math.max(...stats.map((s) => s.mtimeMs));
+  return files.map((path, i) => {
+    const { size, mtimeMs } = stats[i]!;
+    const finished = when.complete || mtimeMs < newestMs || when.nowMs - mtimeMs >= SETTLED_AFTER_MS;
+    return { source: source.name, path, bytes: size, finished };
   });
 }
 
 export async function collectPlanned(collector: Collector, plan: readonly PlannedFile[]): Promise<CollectSummary> {
-  const summary: CollectSummary = { published: 0, duplicates: 0, records: 0, rejects: 0 };
+  const summary: CollectSummary = { published: 0, duplicates: 0, records: 0, rejects: 0, held: 0, heldBytes: 0 };
   for (const file of plan) {
-    const outcome: FileOutcome = await collector.collectFile(file.source, file.path, file.archive);
+    const outcome: FileOutcome = await collector.collectFile(
+      file.source,
+      file.path,
+      file.archive,
+      file.finished ?? true,
+    );
     if (outcome.status === 'duplicate') {
       summary.duplicates += 1;
       continue;
@@ -51,6 +80,10 @@ export async function collectPlanned(collector: Collector, plan: readonly Planne
     summary.published += 1;
     summary.records += outcome.records;
     summary.rejects += outcome.rejects;
+    if ((outcome.heldBytes ?? 0) > 0) {
+      summary.held += 1;
+      summary.heldBytes += outcome.heldBytes ?? 0;
+    }
   }
   return summary;
 }
