@@ -92,9 +92,12 @@ describe('collector on the embedded pipeline', () => {
     answeredCalls(join(dir, 'export-2'), 'o', [2, 3, 4, 5]); // 2 and 3 again, different bytes
     const c = collector('overlap');
     await c.collectFile('overlap', join(dir, 'export-1'));
-    await c.collectFile('overlap', join(dir, 'export-2'));
+    const second = await c.collectFile('overlap', join(dir, 'export-2'));
     // distinct calls 1..5 = 5, each waited 10 s
     expect(await figures('overlap')).toMatchObject({ contacts: 5, answered: 5, waitAnsweredMs: 50_000 });
+    // The 3 lines of each of calls 2 and 3 are absorbed and counted, not rejected one by one.
+    expect(second).toMatchObject({ status: 'published', rejects: 0, repeatedLines: 6 });
+    expect((await store.listRejects({ source: 'overlap', limit: 10 })).total).toBe(0);
   });
 
   it('after a failure mid-file, leaves the file in the inbox and a restart counts it exactly once', async () => {

@@ -129,6 +129,12 @@ export function heldLine(summary: { held: number; heldBytes: number }): string {
   );
 }
 
+/** The summary's line about lines read before and absorbed, or '' when there were none. */
+export function repeatedLine(summary: { repeatedLines: number }): string {
+  if (summary.repeatedLines === 0) return '';
+  return `${summary.repeatedLines} lines already read from an earlier file (a re-read or an overlapping re-export): counted once, not rejected.\n`;
+}
+
 export interface ProgressHolder {
   listener: ProgressListener | undefined;
 }

@@ -6,6 +6,7 @@ import type { Config } from '@cdrflow/config';
 import { planInboxes, planPaths, watchedInboxes } from '@cdrflow/collector';
 import {
   heldLine,
+  repeatedLine,
   ingestPlanned,
   ingestSource,
   loadCliConfig,
@@ -121,6 +122,7 @@ addReportOptions(
       process.stderr.write(
         `cdrflow: ${summary.published} files ingested (${summary.records} records, ${summary.rejects} rejected rows)${summary.duplicates > 0 ? `, ${summary.duplicates} skipped: same content as a file already ingested` : ''}\n`,
       );
+      if (summary.repeatedLines > 0) process.stderr.write(`cdrflow: ${repeatedLine(summary)}`);
     }
     if ((await pipeline.store.latestArrivalMs()) !== null)
       await printReport(config, options, pipeline.store, globals());
@@ -178,6 +180,7 @@ program
         `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
           `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
           `${summary.duplicates} files skipped as already ingested.\n` +
+          repeatedLine(summary) +
           heldLine(summary) +
           'Next: cdrflow report --quarter <key>\n',
       );

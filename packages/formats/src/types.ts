@@ -7,6 +7,11 @@ export interface ParseBatch {
   /** Agents' logged-in and paused time per interval (queue_log agent events only). */
   agentTimes: AgentTime[];
   rejects: Reject[];
+  /**
+   * Lines read before from an earlier file (a re-read, an overlapping
+   * re-export) and absorbed: counted here, not rejected. Absent when none.
+   */
+  repeatedLines?: number;
 }
 
 /**
@@ -37,5 +42,6 @@ export function appendBatch(into: ParseBatch, from: ParseBatch): ParseBatch {
   for (const s of from.surveys) into.surveys.push(s);
   for (const a of from.agentTimes) into.agentTimes.push(a);
   for (const r of from.rejects) into.rejects.push(r);
+  if (from.repeatedLines !== undefined) into.repeatedLines = (into.repeatedLines ?? 0) + from.repeatedLines;
   return into;
 }

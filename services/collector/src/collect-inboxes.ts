@@ -21,6 +21,8 @@ export interface CollectSummary {
   /** Files whose unterminated last line was held back, being possibly still written; and its bytes. */
   held: number;
   heldBytes: number;
+  /** Lines read before from an earlier file (a re-read, an overlapping re-export): absorbed, not rejected. */
+  repeatedLines: number;
 }
 
 /** A file unchanged this long is taken as finished, even ending in an unterminated line. */
@@ -65,7 +67,15 @@ export function planPaths(
 }
 
 export async function collectPlanned(collector: Collector, plan: readonly PlannedFile[]): Promise<CollectSummary> {
-  const summary: CollectSummary = { published: 0, duplicates: 0, records: 0, rejects: 0, held: 0, heldBytes: 0 };
+  const summary: CollectSummary = {
+    published: 0,
+    duplicates: 0,
+    records: 0,
+    rejects: 0,
+    held: 0,
+    heldBytes: 0,
+    repeatedLines: 0,
+  };
   for (const file of plan) {
     const outcome: FileOutcome = await collector.collectFile(
       file.source,
@@ -80,6 +90,7 @@ export async function collectPlanned(collector: Collector, plan: readonly Planne
     summary.published += 1;
     summary.records += outcome.records;
     summary.rejects += outcome.rejects;
+    summary.repeatedLines += outcome.repeatedLines ?? 0;
     if ((outcome.heldBytes ?? 0) > 0) {
       summary.held += 1;
       summary.heldBytes += outcome.heldBytes ?? 0;

@@ -24,7 +24,16 @@ export type FileOutcome =
    * `heldBytes` > 0: the file may still be written and its unterminated last line was held back (the file is
    * read again later); with `records` and `bytes` 0 when it was not even read, being unchanged since such a read.
    */
-  | { status: 'published'; file: string; records: number; rejects: number; bytes: number; heldBytes?: number }
+  | {
+      status: 'published';
+      file: string;
+      records: number;
+      rejects: number;
+      bytes: number;
+      heldBytes?: number;
+      /** Lines read before from an earlier file, absorbed without a reject. */
+      repeatedLines?: number;
+    }
   | { status: 'duplicate'; file: string; sameAs: string };
 
 export interface ProgressListener {
@@ -59,7 +68,13 @@ export interface CollectorListener {
   }): void;
 }
 
-export const NOTHING_PUBLISHED: PublishedCounts = { calls: 0, surveys: 0, agentTimes: 0, rejectsByReason: new Map() };
+export const NOTHING_PUBLISHED: PublishedCounts = {
+  calls: 0,
+  surveys: 0,
+  agentTimes: 0,
+  rejectsByReason: new Map(),
+  repeatedLines: 0,
+};
 
 /** Calls an observer without letting a fault in it break collection. */
 export function notify(log: Logger, call: () => void): void {
@@ -200,7 +215,16 @@ export class Collector {
           { file: path, records, rejects, heldBytes: size - readBytes },
           'file published up to its last line end; the unterminated line after it is held back until it ends or the file is finished',
         );
-        return { status: 'published', file: path, records, rejects, bytes: readBytes, heldBytes: size - readBytes };
+        const { repeatedLines } = published;
+        return {
+          status: 'published',
+          file: path,
+          records,
+          rejects,
+          bytes: readBytes,
+          heldBytes: size - readBytes,
+          repeatedLines,
+        };
       }
       const bytes = size;
       this.state.recordFinished(
@@ -211,7 +235,7 @@ export class Collector {
       if (archiveDir !== undefined) moveInto(path, archiveDir, hash);
       progress.published = published;
       this.log.info({ file: path, records, rejects }, 'file published');
-      return { status: 'published', file: path, records, rejects, bytes };
+      return { status: 'published', file: path, records, rejects, bytes, repeatedLines: published.repeatedLines };
     } catch (e: unknown) {
       reader.restore(before);
       throw e;
