@@ -7,7 +7,7 @@ import type { EmbeddedBus } from '@cdrflow/bus';
 import { loadConfig } from '@cdrflow/config';
 import { Collector, CollectorState, callerPseudonymiser, sourceReader } from '@cdrflow/collector';
 import type { ClickHouseStore } from '@cdrflow/store';
-import { fixturePath, readmeOptions } from '../support/fixture-ingest';
+import { FixtureCli, fixturePath, readmeOptions, writeConfig } from '../support/fixture-ingest';
 import { openAggregatedStore, type AggregatedStore } from '../support/aggregated-store';
 import { tempDir } from '../support/temp-dir';
 
@@ -140,5 +140,50 @@ describe('a file that ends without a line end', () => {
     writeFileSync(join(dir, 'reference'), text + '\n');
     await collector('unterminated-ref', fixture).collectFile('unterminated-ref', join(dir, 'reference'));
     expect(await stored('unterminated')).toEqual(await stored('unterminated-ref'));
+  });
+});
+
+describe('cdrflow ingest of the live queue_log', () => {
+  const whole = readFileSync(fixturePath('queue_log', 'day1.log'));
+  // Three bytes before the end of the first line past 60 % of the file: its last figures are not written yet.
+  const cut = whole.indexOf('\n', Math.floor(whole.length * 0.6)) - 3;
+  const rejects = (listing: Awaited<ReturnType<FixtureCli['rejects']>>) =>
+    listing.rows.map((r) => [r.line, r.reason, r.detail]);
+
+  it('says what it held back, reads it once finished, and ends as one clean read (figures and rejects)', async () => {
+    const cleanDir = tempDir('growing-cli-clean');
+    const clean = new FixtureCli(cleanDir, writeConfig(cleanDir, 'cdrflow.yaml', { sources: [] }));
+    writeFileSync(join(cleanDir, 'queue_log'), whole);
+    await clean.ingest([join(cleanDir, 'queue_log')], 'queue_log', '--source', 'pbx');
+
+    const liveDir = tempDir('growing-cli-live');
+    const live = new FixtureCli(liveDir, writeConfig(liveDir, 'cdrflow.yaml', { sources: [] }));
+    const path = join(liveDir, 'queue_log');
+    writeFileSync(path, whole.subarray(0, cut));
+    const first = await live.ingest([path], 'queue_log', '--source', 'pbx');
+    expect(first.stdout).toContain('1 file ends in a line still being written');
+    appendFileSync(path, whole.subarray(cut));
+    const second = await live.ingest([path], 'queue_log', '--source', 'pbx');
+    expect(second.stdout).not.toContain('still being written');
+    expect(second.stdout).not.toContain('lines already read');
+
+    // day1's only reject (README): line 18, an exact copy of line 17 within the file.
+    expect(rejects(await live.rejects())).toEqual([
+      [18, 'duplicate_line', 'COMPLETEAGENT for call c3 was already read'],
+    ]);
+    expect(rejects(await live.rejects())).toEqual(rejects(await clean.rejects()));
+    expect((await live.report('2024-01-01', '2024-01-01')).total).toEqual(
+      (await clean.report('2024-01-01', '2024-01-01')).total,
+    );
+  });
+
+  it('--complete reads an unterminated last line at once', async () => {
+    const dir = tempDir('growing-cli-complete');
+    const cli = new FixtureCli(dir, writeConfig(dir, 'cdrflow.yaml', { sources: [] }));
+    const path = join(dir, 'queue_log');
+    writeFileSync(path, whole.subarray(0, whole.length - 1)); // no LF after the last line
+    const got = await cli.ingest([path], 'queue_log', '--source', 'pbx', '--complete');
+    expect(got.stdout).not.toContain('still being written');
+    expect(got.records).toBeGreaterThan(0);
   });
 });
