@@ -57,6 +57,8 @@ export interface FollowPosition {
   label: string | null;
   /** sha256 of the (up to) 256 bytes before `offset`: recognises this content after copy-truncate, and its copy. */
   tailSha256: string;
+  /** The bytes fed end with a CR: an LF next is the rest of that CRLF, not a line end of its own. */
+  endsInCr?: boolean;
 }
 
 /** What the follower saves in the collector state after each acknowledged poll. */
@@ -134,8 +136,6 @@ export class QueueLogFollower {
   private saved: FollowState;
   private position: FollowPosition | null;
   private parser: FileParser | null = null;
-  /** The last bytes fed ended with a CR (see countLineEnds); not saved: after a restart a split CRLF may count one line more. */
-  private fedCr = false;
   /**
    * What priming a reopened parser gave: nothing, except the open calls of a
    * session snapshot written before open calls were emitted, which its first
@@ -347,7 +347,6 @@ export class QueueLogFollower {
   private startGeneration(inode: string, work: PollWork): void {
     this.position = { inode, offset: 0, lines: 0, label: null, tailSha256: EMPTY_SHA256 };
     this.parser = null;
-    this.fedCr = false;
     work.dirty = true;
   }
 
@@ -396,8 +395,8 @@ export class QueueLogFollower {
     const batch = this.parserFor(bytes).push(bytes);
     await this.addPrimed(outbox);
     pos.offset += bytes.length;
-    pos.lines += countLineEnds(bytes, this.fedCr);
-    this.fedCr = bytes[bytes.length - 1] === CR;
+    pos.lines += countLineEnds(bytes, pos.endsInCr === true);
+    pos.endsInCr = bytes[bytes.length - 1] === CR;
     work.bytes += bytes.length;
     work.dirty = true;
     await outbox.add(batch);
@@ -411,7 +410,12 @@ export class QueueLogFollower {
     const parser = this.reader.openFile(pos.label);
     // The parser numbers physical lines itself and skips blank ones, so
     // `lines` newlines bring its count to where the saved offset is.
-    if (pos.lines > 0) this.primed = parser.push(Buffer.alloc(pos.lines, LF));
+    // Ending the priming in a CR, where the bytes fed did, makes the parser take an LF next as that CRLF's rest.
+    if (pos.lines > 0) {
+      const primer = Buffer.alloc(pos.lines, LF);
+      if (pos.endsInCr === true) primer[pos.lines - 1] = CR;
+      this.primed = parser.push(primer);
+    }
     this.parser = parser;
     return parser;
   }
@@ -497,7 +501,6 @@ export class QueueLogFollower {
     this.reader.restore(this.saved.session);
     this.position = clonePosition(this.saved.position);
     this.parser = null;
-    this.fedCr = false;
   }
 
   private waitingFor(path: string): void {
