@@ -2,12 +2,13 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { Aggregator } from '@cdrflow/aggregator';
-import { EmbeddedBus, consumedTopics, topicSpecs, type BusProducer } from '@cdrflow/bus';
+import type { Aggregator } from '@cdrflow/aggregator';
+import type { EmbeddedBus, BusProducer } from '@cdrflow/bus';
 import { loadConfig } from '@cdrflow/config';
 import { sourceReader } from '@cdrflow/collector';
 import { Collector, CollectorState, callerPseudonymiser } from '@cdrflow/collector';
-import { ClickHouseStore } from '@cdrflow/store';
+import type { ClickHouseStore } from '@cdrflow/store';
+import { openAggregatedStore, type AggregatedStore } from '../support/aggregated-store';
 import { tempDir } from '../support/temp-dir';
 
 // One chDB, bus and aggregator for the file (one chDB folder per process);
@@ -19,24 +20,13 @@ const everything = { fromMs: Date.UTC(2020, 0, 1), toMs: Date.UTC(2030, 0, 1) };
 let store: ClickHouseStore;
 let bus: EmbeddedBus;
 let aggregator: Aggregator;
+let opened: AggregatedStore;
 
 beforeAll(async () => {
-  store = await ClickHouseStore.open({ target: { kind: 'embedded', path: join(root, 'chdb') } });
-  bus = new EmbeddedBus({ dir: join(root, 'bus') });
-  await bus.ensureTopics(topicSpecs(3));
-  aggregator = new Aggregator({
-    store,
-    consumer: bus.consumer({ groupId: 'g', topics: consumedTopics() }),
-    settings: { groupId: 'g', flushMaxRecords: 10_000, flushIntervalMs: 60_000 },
-    log,
-  });
-  await aggregator.start();
+  opened = await openAggregatedStore(root);
+  ({ store, bus, aggregator } = opened);
 });
-afterAll(async () => {
-  await aggregator.stop();
-  await bus.close();
-  await store.close();
-});
+afterAll(() => opened.close());
 
 function collector(source: string, producer: BusProducer = bus.producer()): Collector {
   const config = loadConfig({
@@ -102,9 +92,12 @@ describe('collector on the embedded pipeline', () => {
     answeredCalls(join(dir, 'export-2'), 'o', [2, 3, 4, 5]); // 2 and 3 again, different bytes
     const c = collector('overlap');
     await c.collectFile('overlap', join(dir, 'export-1'));
-    await c.collectFile('overlap', join(dir, 'export-2'));
+    const second = await c.collectFile('overlap', join(dir, 'export-2'));
     // distinct calls 1..5 = 5, each waited 10 s
     expect(await figures('overlap')).toMatchObject({ contacts: 5, answered: 5, waitAnsweredMs: 50_000 });
+    // The 3 lines of each of calls 2 and 3 are absorbed and counted, not rejected one by one.
+    expect(second).toMatchObject({ status: 'published', rejects: 0, repeatedLines: 6 });
+    expect((await store.listRejects({ source: 'overlap', limit: 10 })).total).toBe(0);
   });
 
   it('after a failure mid-file, leaves the file in the inbox and a restart counts it exactly once', async () => {

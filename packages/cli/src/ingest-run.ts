@@ -158,6 +158,22 @@ export async function ingestPlanned(
   }
 }
 
+/** The summary's line about files whose last line was held back, or '' when there were none. */
+export function heldLine(summary: { held: number; heldBytes: number }): string {
+  if (summary.held === 0) return '';
+  const files = summary.held === 1 ? '1 file ends' : `${summary.held} files end`;
+  return (
+    `${files} in a line still being written (${summary.heldBytes} bytes held back, not read): ` +
+    `ingest again once it is finished, or pass --complete if it already is.\n`
+  );
+}
+
+/** The summary's line about lines read before and absorbed, or '' when there were none. */
+export function repeatedLine(summary: { repeatedLines: number }): string {
+  if (summary.repeatedLines === 0) return '';
+  return `${summary.repeatedLines} lines already read from an earlier file (a re-read or an overlapping re-export): counted once, not rejected.\n`;
+}
+
 export interface ProgressHolder {
   listener: ProgressListener | undefined;
 }

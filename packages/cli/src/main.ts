@@ -7,6 +7,8 @@ import { planInboxes, planPaths, watchedInboxes } from '@cdrflow/collector';
 import {
   collectNotes,
   existingPaths,
+  heldLine,
+  repeatedLine,
   ingestPlanned,
   ingestSource,
   MissingPathsError,
@@ -121,6 +123,7 @@ addReportOptions(
       process.stderr.write(
         `cdrflow: ${summary.published} files ingested (${summary.records} records, ${summary.rejects} rejected rows)${summary.duplicates > 0 ? `, ${summary.duplicates} skipped: same content as a file already ingested` : ''}\n`,
       );
+      if (summary.repeatedLines > 0) process.stderr.write(`cdrflow: ${repeatedLine(summary)}`);
     }
     if ((await pipeline.store.latestArrivalMs()) !== null)
       await printReport(config, options, pipeline.store, globals());
@@ -167,31 +170,43 @@ program
     '--columns <layout>',
     'cdr_csv column layout: auto (default: a header, else 16–21 columns by shape), 16, 18 (stock cdr.conf), 19, 21, or names a,b,c',
   )
-  .action(async (paths: string[], options: { format: string; source?: string; zone?: string; columns?: string }) => {
-    const config = load();
-    const { source, notes } = ingestSource(config, options);
-    for (const n of notes) process.stderr.write(`cdrflow: ${n}\n`);
-    const { present, missing } = existingPaths(paths);
-    if (present.length > 0) {
-      const { pipeline, progress } = await openPipeline({ ...config, sources: [source] }, globals());
-      try {
-        const summary = await ingestPlanned(pipeline, planPaths(source, present), progress);
-        for (const n of collectNotes(summary)) process.stderr.write(`cdrflow: ${n}\n`);
-        process.stdout.write(
-          `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
-            `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
-            `${summary.duplicates} files skipped as already ingested.\n` +
-            (source.format === 'queue_log' || source.format === 'queue_log_db'
-              ? `${summary.rebuiltCalls} calls rebuilt from a close without its ENTERQUEUE (its start in a file not given).\n`
-              : '') +
-            'Next: cdrflow report --quarter <key>\n',
-        );
-      } finally {
-        await pipeline.close();
+  .option(
+    '--complete',
+    'the files are finished: read an unterminated last line too (by default it is held back while the file may still be written)',
+  )
+  .action(
+    async (
+      paths: string[],
+      options: { format: string; source?: string; zone?: string; columns?: string; complete?: boolean },
+    ) => {
+      const config = load();
+      const { source, notes } = ingestSource(config, options);
+      for (const n of notes) process.stderr.write(`cdrflow: ${n}\n`);
+      const { present, missing } = existingPaths(paths);
+      if (present.length > 0) {
+        const { pipeline, progress } = await openPipeline({ ...config, sources: [source] }, globals());
+        try {
+          const plan = planPaths(source, present, { complete: options.complete === true, nowMs: Date.now() });
+          const summary = await ingestPlanned(pipeline, plan, progress);
+          for (const n of collectNotes(summary)) process.stderr.write(`cdrflow: ${n}\n`);
+          process.stdout.write(
+            `${summary.published} files ingested as source "${source.name}": ${summary.records} records, ` +
+              `${summary.rejects} rejected rows${summary.rejects > 0 ? ' (see `cdrflow rejects`)' : ''}, ` +
+              `${summary.duplicates} files skipped as already ingested.\n` +
+              (source.format === 'queue_log' || source.format === 'queue_log_db'
+                ? `${summary.rebuiltCalls} calls rebuilt from a close without its ENTERQUEUE (its start in a file not given).\n`
+                : '') +
+              repeatedLine(summary) +
+              heldLine(summary) +
+              'Next: cdrflow report --quarter <key>\n',
+          );
+        } finally {
+          await pipeline.close();
+        }
       }
-    }
-    if (missing.length > 0) throw new MissingPathsError(missing, paths.length);
-  });
+      if (missing.length > 0) throw new MissingPathsError(missing, paths.length);
+    },
+  );
 
 program
   .command('collector')

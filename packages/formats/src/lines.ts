@@ -25,26 +25,31 @@ const NUL = 0x00;
  * Splits a byte stream into decoded lines, whatever the chunking.
  *
  * Rules (docs/formats.md, "Bytes and lines"):
- * - a UTF-8 BOM at the very start is dropped; CRLF and LF both end a line;
+ * - a UTF-8 BOM at the very start is dropped; LF, CRLF and a bare CR each end
+ *   a line (old Mac exports and some Windows tools write CR alone), a CRLF cut
+ *   between two chunks included;
  * - NUL bytes are removed: an unclean shutdown leaves runs of them where the
  *   filesystem had allocated but not written, often glued to the next line;
  * - blank lines (after NUL removal) are skipped silently, since they carry no row;
  * - a line that is not valid in the declared encoding becomes a `bad_encoding`
  *   reject; Latin-1 decodes every byte, so only UTF-8 can fail.
  *
- * Splitting on the LF byte is safe for both encodings: 0x0A never occurs inside
- * a UTF-8 multi-byte sequence, and in Latin-1 it is always LF.
+ * Splitting on the LF and CR bytes is safe for both encodings: 0x0A and 0x0D
+ * never occur inside a UTF-8 multi-byte sequence, and in Latin-1 they are
+ * always LF and CR.
  *
- * How: the complete lines of a chunk are decoded in one call and cut at `\n`
- * in the text, which is the same as decoding line by line whenever the whole
- * run is valid and holds no NUL (a valid run cut at LF bytes gives valid
- * lines, and the text's `\n` are exactly those bytes). Otherwise, which is
- * rare, each line is decoded on its own so a bad line costs only itself.
+ * How: the complete lines of a chunk are decoded in one call and cut at line
+ * ends in the text, which is the same as decoding line by line whenever the
+ * whole run is valid and holds no NUL (a valid run cut at LF/CR bytes gives
+ * valid lines, and the text's `\n`/`\r` are exactly those bytes). Otherwise,
+ * which is rare, each line is decoded on its own so a bad line costs only itself.
  */
 export class LineSplitter {
   private carry: Uint8Array = new Uint8Array(0);
   private lineNumber = 0;
   private atStart = true;
+  /** The bytes handed on so far ended with a CR: an LF next is part of that line end. */
+  private afterCr = false;
   private readonly decoder: InstanceType<typeof TextDecoder>;
 
   /**
@@ -82,10 +87,11 @@ export class LineSplitter {
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
       this.atStart = false;
     }
-    const last = bytes.lastIndexOf(LF);
-    if (last !== -1) this.lines(bytes.subarray(0, last), onLine, rejects);
+    bytes = this.skipSplitCrlf(bytes);
+    const end = lineEndsAt(bytes);
+    if (end > 0) this.lines(bytes.subarray(0, end), onLine, rejects);
     // Copy, so the caller may reuse its chunk buffer.
-    this.carry = bytes.slice(last + 1);
+    this.carry = bytes.slice(end);
   }
 
   /** As `end`, streaming. */
@@ -95,18 +101,31 @@ export class LineSplitter {
       rest = rest.subarray(3);
     }
     this.atStart = false;
-    // Only a file shorter than a BOM can end with its LFs still here: they end lines too.
-    const last = rest.lastIndexOf(LF);
-    if (last !== -1) {
-      this.lines(rest.subarray(0, last), onLine, rejects);
-      rest = rest.subarray(last + 1);
+    rest = this.skipSplitCrlf(rest);
+    // Only a file shorter than a BOM can end with its line ends still here: they end lines too.
+    const end = lineEndsAt(rest);
+    if (end > 0) {
+      this.lines(rest.subarray(0, end), onLine, rejects);
+      rest = rest.subarray(end);
     }
     if (rest.length > 0) this.emit(rest, onLine, rejects);
     this.carry = new Uint8Array(0);
+    this.afterCr = false;
   }
 
-  /** Complete lines: `run` is every byte up to (not including) the last LF of the chunk. */
+  /**
+   * The last chunk ended with a CR, which ended its line: an LF starting this
+   * one is the second half of that CRLF, not an empty line of its own.
+   */
+  private skipSplitCrlf(bytes: Uint8Array): Uint8Array {
+    if (!this.afterCr || bytes.length === 0) return bytes;
+    this.afterCr = false;
+    return bytes[0] === LF ? bytes.subarray(1) : bytes;
+  }
+
+  /** Complete lines: `run` is every byte up to and including the last line end of the chunk. */
   private lines(run: Uint8Array, onLine: LineHandler, rejects: Reject[]): void {
+    this.afterCr = run[run.length - 1] === CR;
     let text: string | null = null;
     if (run.indexOf(NUL) === -1) {
       try {
@@ -117,24 +136,31 @@ export class LineSplitter {
     }
     if (text === null) {
       let start = 0;
-      let newline = run.indexOf(LF);
-      while (newline !== -1) {
-        this.emit(run.subarray(start, newline), onLine, rejects);
-        start = newline + 1;
-        newline = run.indexOf(LF, start);
+      let cr = run.indexOf(CR);
+      let lf = run.indexOf(LF);
+      while (start < run.length) {
+        if (cr !== -1 && cr < start) cr = run.indexOf(CR, start);
+        if (lf !== -1 && lf < start) lf = run.indexOf(LF, start);
+        const stop = cr !== -1 && (lf === -1 || cr < lf) ? cr : lf;
+        if (stop === -1) return;
+        this.emit(run.subarray(start, stop), onLine, rejects);
+        start = stop === cr && lf === cr + 1 ? stop + 2 : stop + 1;
       }
-      this.emit(run.subarray(start), onLine, rejects);
       return;
     }
+    // The next CR and LF are looked for again only once passed: a search per line for a kind of line end
+    // the file does not use would scan to the end of the chunk each time.
+    let cr = text.indexOf('\r');
+    let lf = text.indexOf('\n');
     let start = 0;
-    for (;;) {
-      const newline = text.indexOf('\n', start);
-      const end = newline === -1 ? text.length : newline;
+    while (start < text.length) {
+      if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
+      if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
+      const stop = cr !== -1 && (lf === -1 || cr < lf) ? cr : lf;
+      if (stop === -1) return;
       this.lineNumber += 1;
-      const stop = end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
       if (stop > start && !isBlank(text, start, stop)) onLine(text.slice(start, stop), this.lineNumber);
-      if (newline === -1) return;
-      start = newline + 1;
+      start = stop === cr && lf === cr + 1 ? stop + 2 : stop + 1;
     }
   }
 
@@ -161,6 +187,17 @@ export class LineSplitter {
       );
     }
   }
+}
+
+/**
+ * How many leading bytes of `bytes` are whole lines: the position just after
+ * its last line end (LF, or a CR, which a CRLF's LF may still follow), 0 if none.
+ */
+export function lineEndsAt(bytes: Uint8Array): number {
+  const lf = bytes.lastIndexOf(LF);
+  // Only a CR after the last LF can end later; the tail is short, so look there alone.
+  const cr = bytes.subarray(lf + 1).lastIndexOf(CR);
+  return cr === -1 ? lf + 1 : lf + 1 + cr + 1;
 }
 
 /** `text.slice(start, stop).trim() === ''` without the slice: a printable ASCII first character settles it. */

@@ -14,6 +14,11 @@ export interface ParseBatch {
    * ENTERQUEUE"). Absent for other formats.
    */
   rebuiltCalls?: number;
+  /**
+   * Lines read before from an earlier file (a re-read, an overlapping
+   * re-export) and absorbed: counted here, not rejected. Absent when none.
+   */
+  repeatedLines?: number;
 }
 
 /**
@@ -47,5 +52,6 @@ export function appendBatch(into: ParseBatch, from: ParseBatch): ParseBatch {
   for (const a of from.agentTimes) into.agentTimes.push(a);
   for (const r of from.rejects) into.rejects.push(r);
   if (from.rebuiltCalls !== undefined) into.rebuiltCalls = (into.rebuiltCalls ?? 0) + from.rebuiltCalls;
+  if (from.repeatedLines !== undefined) into.repeatedLines = (into.repeatedLines ?? 0) + from.repeatedLines;
   return into;
 }

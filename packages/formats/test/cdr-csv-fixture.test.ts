@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { optionsFromReadme as readmeOptions } from './fixture-options';
 import { encodeRecord } from '@cdrflow/schema';
 import { createCdrCsvParser } from '../src/cdr-csv/cdr-csv-parser';
 import type { CdrCsvOptionsInput } from '../src/cdr-csv/cdr-csv-options';
@@ -8,12 +8,8 @@ import { appendBatch, emptyBatch } from '../src/types';
 
 const dir = new URL('../../../fixtures/cdr_csv/', import.meta.url);
 
-/** The options block of the fixture README, so the README and the test cannot drift apart. */
 function optionsFromReadme(file: string): unknown {
-  const readme = readFileSync(new URL('README.md', dir), 'utf8');
-  const block = new RegExp('```yaml options=' + file.replace('.', '\\.') + '\\n([\\s\\S]*?)```').exec(readme);
-  if (block?.[1] === undefined) throw new Error(`README has no options block for ${file}`);
-  return parseYaml(block[1]);
+  return readmeOptions(dir, file);
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Reject } from '@cdrflow/schema';
-import { LineSplitter, type Line, type TextEncodingName } from '../src/lines';
+import { LineSplitter, lineEndsAt, type Line, type TextEncodingName } from '../src/lines';
 
 const ctx = { source: 'pbx', file: 'queue_log' };
 
 /**
  * The splitter as it was before it decoded whole chunks: every line cut at
- * LF and decoded on its own. The fast path must give exactly its lines and
- * rejects, whatever the bytes and the chunking.
+ * its line end (CRLF, LF or a bare CR) and decoded on its own. The fast path
+ * must give exactly its lines and rejects, whatever the bytes and the chunking.
  */
 function reference(bytes: Uint8Array, encoding: TextEncodingName): { lines: Line[]; rejected: number[] } {
   // ignoreBOM for UTF-8 only: Node's latin1 decoder with it drops a leading 0xFF.
@@ -20,14 +20,13 @@ function reference(bytes: Uint8Array, encoding: TextEncodingName): { lines: Line
   let number = 0;
   let start = 0;
   while (start <= body.length) {
-    let end = body.indexOf(0x0a, start);
-    const last = end === -1;
-    if (last) end = body.length;
+    let end = start;
+    while (end < body.length && body[end] !== 0x0a && body[end] !== 0x0d) end += 1;
+    const last = end === body.length;
     let line = body.subarray(start, end);
-    start = end + 1;
+    start = body[end] === 0x0d && body[end + 1] === 0x0a ? end + 2 : end + 1;
     if (last && line.length === 0) break;
     number += 1;
-    if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
     if (line.indexOf(0) !== -1) line = line.filter((b) => b !== 0);
     if (line.length === 0) continue;
     try {
@@ -125,5 +124,47 @@ describe('LineSplitter', () => {
     for (const r of sink) rejects.push(r.line);
     expect(seen).toEqual(['1:a', '3:c']);
     expect(rejects).toEqual([2]);
+  });
+
+  it('reads bare CR, LF and CRLF line ends alike, a CRLF cut between chunks being one line end', () => {
+    const text = 'a\rb\nc\r\nd\r';
+    const bytes = new TextEncoder().encode(text);
+    // Every cut, so the CR of "c\r\n" ends one chunk and its LF starts the next.
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const splitter = new LineSplitter(ctx);
+      const lines = [
+        ...splitter.push(bytes.subarray(0, cut)).lines,
+        ...splitter.push(bytes.subarray(cut)).lines,
+        ...splitter.end().lines,
+      ];
+      expect(lines, `cut at ${cut}`).toEqual([
+        { number: 1, text: 'a' },
+        { number: 2, text: 'b' },
+        { number: 3, text: 'c' },
+        { number: 4, text: 'd' },
+      ]);
+    }
+  });
+
+  it('counts an empty line between two CRs, and one between CRLF and CR', () => {
+    const splitter = new LineSplitter(ctx);
+    const got = [...splitter.push(new TextEncoder().encode('a\r\rb\r\n\rc')).lines, ...splitter.end().lines];
+    // a=1, empty=2, b=3 (CRLF), empty=4 (the CR after it), c=5.
+    expect(got).toEqual([
+      { number: 1, text: 'a' },
+      { number: 3, text: 'b' },
+      { number: 5, text: 'c' },
+    ]);
+  });
+
+  it('lineEndsAt: the length of the whole lines, a trailing CR included', () => {
+    const at = (s: string) => lineEndsAt(new TextEncoder().encode(s));
+    expect(at('')).toBe(0);
+    expect(at('abc')).toBe(0);
+    expect(at('a\nbc')).toBe(2);
+    expect(at('a\r\nbc')).toBe(3);
+    expect(at('a\rbc')).toBe(2);
+    expect(at('a\nb\r')).toBe(4);
+    expect(at('a\rb\nc')).toBe(4);
   });
 });

@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { optionsFromReadme as readmeOptions } from './fixture-options';
 import { createMappedCsvParser } from '../src/mapped/mapped-csv-parser';
 import type { MappedCsvOptionsInput } from '../src/mapped/mapped-csv-options';
 import { appendBatch, emptyBatch, type ParseBatch } from '../src/types';
 
 const dir = new URL('../../../fixtures/mapped/', import.meta.url);
 
-/** The options block of the fixture README, so the README and the test cannot drift apart. */
 function optionsFromReadme(file: string): MappedCsvOptionsInput {
-  const readme = readFileSync(new URL('README.md', dir), 'utf8');
-  const block = new RegExp('```yaml options=' + file.replace('.', '\\.') + '\\n([\\s\\S]*?)```').exec(readme);
-  if (block?.[1] === undefined) throw new Error(`README has no options block for ${file}`);
-  return parseYaml(block[1]) as MappedCsvOptionsInput;
+  return readmeOptions(dir, file) as MappedCsvOptionsInput;
 }
 
 function parseFixture(file: string, source: string): ParseBatch {

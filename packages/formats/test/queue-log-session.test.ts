@@ -614,6 +614,27 @@ describe('QueueLogSession: messy logs', () => {
     ]);
   });
 
+  it('absorbs lines read before from an earlier file, counting them, and rejects a copy within the new file', () => {
+    const s = session();
+    const call = [
+      [0, ENTER],
+      [20, 'c1|sales|SIP/202|CONNECT|20|u1|3'],
+      [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
+    ] as [number, string][];
+    const first = readWhole(s.openFile('q.log'), log(...call));
+    expect(first.reduce((n, b) => n + (b.repeatedLines ?? 0), 0)).toBe(0);
+    // A re-export: the same three lines, the COMPLETECALLER twice (a fault of this file), and a new call.
+    const again = readWhole(
+      s.openFile('q-reexport.log'),
+      log(...call, call[2]!, [200, 'c2|sales|NONE|ENTERQUEUE||07700900456|1'], [230, 'c2|sales|NONE|ABANDON|1|1|30']),
+    );
+    const got = collect(again);
+    // 3 lines of c1 absorbed and counted; only the copy inside the re-export is rejected.
+    expect(again.reduce((n, b) => n + (b.repeatedLines ?? 0), 0)).toBe(3);
+    expect(got.rejects.map((r) => [r.file, r.line, r.reason])).toEqual([['q-reexport.log', 4, 'duplicate_line']]);
+    expect(got.calls.map((c) => [c.id, c.outcome])).toEqual([['pbx:c2', 'abandoned']]);
+  });
+
   it('folds events by meaning, not line order (CONNECT read before ENTERQUEUE)', () => {
     const got = readFile(
       session(),

@@ -82,6 +82,12 @@ export const METRICS = {
     help: 'Rows quarantined, by reject reason (docs/rejects.md).',
     labels: ['source', 'reason'],
   },
+  collectorLinesRepeated: {
+    name: 'cdrflow_collector_lines_repeated_total',
+    type: 'counter',
+    help: 'Lines read before from an earlier file (a re-read, an overlapping re-export): absorbed, not rejected.',
+    labels: ['source'],
+  },
   collectorBytesRead: {
     name: 'cdrflow_collector_bytes_read_total',
     type: 'counter',

@@ -10,6 +10,8 @@ export interface PlannedFile {
   bytes: number;
   /** Set for inbox files: where they go once published. */
   archive?: string;
+  /** False: the file may still be written, so an unterminated last line is held back. @default true */
+  finished?: boolean;
 }
 
 export interface CollectSummary {
@@ -23,7 +25,15 @@ export interface CollectSummary {
   skipped: Array<{ source: string; file: string; sameAs: string; finishedAt: string }>;
   /** Files read although the same content was finished before as other sources. */
   rereadAs: Array<{ source: string; file: string; earlier: FinishedFile[] }>;
+  /** Files whose unterminated last line was held back, being possibly still written; and its bytes. */
+  held: number;
+  heldBytes: number;
+  /** Lines read before from an earlier file (a re-read, an overlapping re-export): absorbed, not rejected. */
+  repeatedLines: number;
 }
+
+/** A file unchanged this long is taken as finished, even ending in an unterminated line. */
+export const SETTLED_AFTER_MS = 5 * 60_000;
 
 /** Every finished-looking file in every configured inbox, per source in name (rotation) order. */
 export function planInboxes(config: Config): PlannedFile[] {
@@ -39,11 +49,27 @@ export function planInboxes(config: Config): PlannedFile[] {
   );
 }
 
-/** Files and folders named on the command line, for one source, in name order within each folder. */
-export function planPaths(source: SourceConfig, paths: readonly string[]): PlannedFile[] {
-  return paths.flatMap((p) => {
-    const files = statSync(p).isDirectory() ? Collector.listFiles(p) : [p];
-    return files.map((path) => ({ source: source.name, path, bytes: statSync(path).size }));
+/**
+ * Files and folders named on the command line, for one source, in name order
+ * within each folder. Files are read in place, so one may still be written
+ * (`ingest /var/log/asterisk/queue_log*` names the live file): a file is
+ * finished when `complete` says so, when another of the files was modified
+ * later (it was rotated away, or is an older export), or when it has not
+ * changed for SETTLED_AFTER_MS. Otherwise its unterminated last line, if any,
+ * is held back.
+ */
+export function planPaths(
+  source: SourceConfig,
+  paths: readonly string[],
+  when: { complete: boolean; nowMs: number } = { complete: true, nowMs: 0 },
+): PlannedFile[] {
+  const files = paths.flatMap((p) => (statSync(p).isDirectory() ? Collector.listFiles(p) : [p]));
+  const stats = files.map((path) => statSync(path));
+  const newestMs = Math.max(...stats.map((s) => s.mtimeMs));
+  return files.map((path, i) => {
+    const { size, mtimeMs } = stats[i]!;
+    const finished = when.complete || mtimeMs < newestMs || when.nowMs - mtimeMs >= SETTLED_AFTER_MS;
+    return { source: source.name, path, bytes: size, finished };
   });
 }
 
@@ -56,9 +82,17 @@ export async function collectPlanned(collector: Collector, plan: readonly Planne
     rebuiltCalls: 0,
     skipped: [],
     rereadAs: [],
+    held: 0,
+    heldBytes: 0,
+    repeatedLines: 0,
   };
   for (const file of plan) {
-    const outcome: FileOutcome = await collector.collectFile(file.source, file.path, file.archive);
+    const outcome: FileOutcome = await collector.collectFile(
+      file.source,
+      file.path,
+      file.archive,
+      file.finished ?? true,
+    );
     if (outcome.status === 'duplicate') {
       summary.duplicates += 1;
       summary.skipped.push({
@@ -75,6 +109,11 @@ export async function collectPlanned(collector: Collector, plan: readonly Planne
     summary.records += outcome.records;
     summary.rejects += outcome.rejects;
     summary.rebuiltCalls += outcome.rebuiltCalls;
+    summary.repeatedLines += outcome.repeatedLines ?? 0;
+    if ((outcome.heldBytes ?? 0) > 0) {
+      summary.held += 1;
+      summary.heldBytes += outcome.heldBytes ?? 0;
+    }
   }
   return summary;
 }

@@ -20,6 +20,7 @@ export class CollectorMetrics implements CollectorListener {
   private readonly records: GatedCounter<'source' | 'kind'>;
   private readonly rejected: GatedCounter<'source' | 'reason'>;
   private readonly bytes: GatedCounter<'source'>;
+  private readonly repeated: GatedCounter<'source'>;
   private connectedToBus = false;
   private lastPublish = 'nothing published yet';
   private readonly live: LiveQueueMetrics;
@@ -38,6 +39,7 @@ export class CollectorMetrics implements CollectorListener {
     this.files = counter(METRICS.collectorFiles);
     this.records = counter(METRICS.collectorRecordsPublished);
     this.rejected = counter(METRICS.collectorRowsRejected);
+    this.repeated = counter(METRICS.collectorLinesRepeated);
     this.bytes = counter(METRICS.collectorBytesRead);
     this.live = new LiveQueueMetrics(this.registry, maxQueueLabels);
   }
@@ -109,5 +111,6 @@ export class CollectorMetrics implements CollectorListener {
       rejects += n;
     }
     if (rejects > 0) this.records.inc({ source, kind: 'reject' }, rejects);
+    if (published.repeatedLines > 0) this.repeated.inc({ source }, published.repeatedLines);
   }
 }

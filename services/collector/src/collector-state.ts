@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { HeldFile } from './held-lines';
 
 export interface FinishedFile {
   source: string;
@@ -23,6 +24,8 @@ interface StateFile {
   sessions: Record<string, unknown>;
   /** Per followed source: the live file's position and the session as of it (QueueLogFollower); absent in older files. */
   follow?: Record<string, unknown>;
+  /** By path: files read while still being written, their last line held back (held-lines.ts); absent in older files. */
+  held?: Record<string, HeldFile>;
 }
 
 /**
@@ -68,13 +71,28 @@ export class CollectorState {
     return this.state.follow?.[source];
   }
 
+  /** A file at `path` read up to a held-back last line, if it was. */
+  heldAt(path: string): HeldFile | undefined {
+    return this.state.held?.[path];
+  }
+
+  /** Records a file as finished, with the sessions after it; a read of it that held its last line back is over. */
   recordFinished(hash: string, file: FinishedFile, sessions: Record<string, unknown>): void {
+    const held = { ...this.state.held };
+    delete held[file.name];
     this.state = {
       ...this.state,
       version: 1,
       files: { ...this.state.files, [ledgerKey(file.source, hash)]: file },
       sessions: { ...this.state.sessions, ...sessions },
+      held,
     };
+    this.write();
+  }
+
+  /** Records a read that held the last line back; the sessions stay as before the file, which is read again later. */
+  recordHeld(path: string, file: HeldFile): void {
+    this.state = { ...this.state, held: { ...this.state.held, [path]: file } };
     this.write();
   }
 

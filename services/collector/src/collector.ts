@@ -3,7 +3,9 @@ import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statS
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { TOPICS, type BusProducer, type Topics } from '@cdrflow/bus';
+import type { ParseBatch } from '@cdrflow/formats';
 import type { CollectorState, FinishedFile } from './collector-state';
+import { rejectKey, wholeLinesLength } from './held-lines';
 import { Outbox, type PublishedCounts } from './outbox';
 import type { SourceReader } from './source-reader';
 
@@ -18,6 +20,10 @@ export interface ReadPublishOptions {
 }
 
 export type FileOutcome =
+  /**
+   * `heldBytes` > 0: the file may still be written and its unterminated last line was held back (the file is
+   * read again later); with `records` and `bytes` 0 when it was not even read, being unchanged since such a read.
+   */
   | {
       status: 'published';
       file: string;
@@ -28,6 +34,9 @@ export type FileOutcome =
       rebuiltCalls: number;
       /** The same bytes finished before as other sources (a wrong --source, say): their records are still counted there. */
       alsoAs: FinishedFile[];
+      heldBytes?: number;
+      /** Lines read before from an earlier file, absorbed without a reject. */
+      repeatedLines?: number;
     }
   | { status: 'duplicate'; file: string; sameAs: string; finishedAt: string };
 
@@ -63,7 +72,13 @@ export interface CollectorListener {
   }): void;
 }
 
-export const NOTHING_PUBLISHED: PublishedCounts = { calls: 0, surveys: 0, agentTimes: 0, rejectsByReason: new Map() };
+export const NOTHING_PUBLISHED: PublishedCounts = {
+  calls: 0,
+  surveys: 0,
+  agentTimes: 0,
+  rejectsByReason: new Map(),
+  repeatedLines: 0,
+};
 
 /** Calls an observer without letting a fault in it break collection. */
 export function notify(log: Logger, call: () => void): void {
@@ -127,13 +142,17 @@ export class Collector {
       .sort();
   }
 
-  /** Publishes one file; `archiveDir` set → the file is moved there once finished. */
-  async collectFile(sourceName: string, path: string, archiveDir?: string): Promise<FileOutcome> {
+  /**
+   * Publishes one file; `archiveDir` set → the file is moved there once finished.
+   * `finished` false: the file may still be written (`ingest` of a live file), so
+   * an unterminated last line is held back, not read as a whole line.
+   */
+  async collectFile(sourceName: string, path: string, archiveDir?: string, finished = true): Promise<FileOutcome> {
     const progress = { bytesRead: 0, published: NOTHING_PUBLISHED };
     const report = (status: FileDone['status']) =>
       notify(this.log, () => this.listener?.onFileDone?.({ source: sourceName, file: path, status, ...progress }));
     try {
-      const outcome = await this.collect(sourceName, path, progress, archiveDir);
+      const outcome = await this.collect(sourceName, path, progress, archiveDir, finished);
       report(outcome.status);
       return outcome;
     } catch (e: unknown) {
@@ -147,10 +166,12 @@ export class Collector {
     path: string,
     progress: { bytesRead: number; published: PublishedCounts },
     archiveDir: string | undefined,
+    finished: boolean,
   ): Promise<FileOutcome> {
     const reader = this.readers.get(sourceName);
     if (reader === undefined) throw new Error(`no source named ${sourceName} is configured`);
-    const hash = await hashFile(path);
+    const held = this.state.heldAt(path);
+    const { hash, prefix } = await hashFile(path, held?.readBytes ?? 0);
     const seen = this.state.finished(sourceName, hash);
     if (seen !== undefined) {
       // Expected in normal operation (a re-drop, or two empty exports), so info, not warn.
@@ -168,9 +189,66 @@ export class Collector {
         'same content already ingested as another source; read again as this one',
       );
     }
+    if (!finished && held?.sha256 === hash) {
+      this.log.info(
+        { file: path, heldBytes: held.heldBytes },
+        'file unchanged since read; its last line is still held back',
+      );
+      return {
+        status: 'published',
+        file: path,
+        records: 0,
+        rejects: 0,
+        bytes: 0,
+        heldBytes: held.heldBytes,
+        rebuiltCalls: 0,
+        alsoAs,
+      };
+    }
+    const size = statSync(path).size;
+    const readBytes = finished ? size : await wholeLinesLength(path, size);
+    // Rejects published by an earlier read that held the last line back, if the file still starts the same.
+    const sent = new Set(held !== undefined && held.readSha256 === prefix ? held.rejectKeys : []);
     const before = reader.snapshot();
     try {
-      const { records, rejects, bytes, published, rebuiltCalls } = await this.publishFile(reader, path, progress);
+      const { records, rejects, published, readSha256, rebuiltCalls } = await this.publishFile(
+        reader,
+        path,
+        progress,
+        readBytes,
+        sent,
+      );
+      if (readBytes < size) {
+        // Read again from the start next time, so the source's state stays as before this file.
+        reader.restore(before);
+        this.state.recordHeld(path, {
+          source: sourceName,
+          sha256: hash,
+          readBytes,
+          readSha256,
+          heldBytes: size - readBytes,
+          rejectKeys: [...sent],
+          readAt: new Date().toISOString(),
+        });
+        progress.published = published;
+        this.log.info(
+          { file: path, records, rejects, heldBytes: size - readBytes },
+          'file published up to its last line end; the unterminated line after it is held back until it ends or the file is finished',
+        );
+        const { repeatedLines } = published;
+        return {
+          status: 'published',
+          file: path,
+          records,
+          rejects,
+          bytes: readBytes,
+          heldBytes: size - readBytes,
+          repeatedLines,
+          rebuiltCalls,
+          alsoAs,
+        };
+      }
+      const bytes = size;
       this.state.recordFinished(
         hash,
         { source: sourceName, name: path, bytes, records, rejects, finishedAt: new Date().toISOString() },
@@ -179,41 +257,79 @@ export class Collector {
       if (archiveDir !== undefined) moveInto(path, archiveDir, hash);
       progress.published = published;
       this.log.info({ file: path, records, rejects }, 'file published');
-      return { status: 'published', file: path, records, rejects, bytes, rebuiltCalls, alsoAs };
+      return {
+        status: 'published',
+        file: path,
+        records,
+        rejects,
+        bytes,
+        rebuiltCalls,
+        alsoAs,
+        repeatedLines: published.repeatedLines,
+      };
     } catch (e: unknown) {
       reader.restore(before);
       throw e;
     }
   }
 
-  private async publishFile(reader: SourceReader, path: string, progress: { bytesRead: number }) {
-    const bytesTotal = statSync(path).size;
+  /**
+   * Publishes the first `bytesTotal` bytes of the file. A reject whose key is
+   * in `sent` was published by an earlier read of it and is not sent again;
+   * the keys of those sent now are added to `sent`.
+   */
+  private async publishFile(
+    reader: SourceReader,
+    path: string,
+    progress: { bytesRead: number },
+    bytesTotal: number,
+    sent: Set<string>,
+  ) {
     const parser = reader.openFile(path);
     const outbox = new Outbox(this.producer, this.options.publishBatchRecords, this.options.topics ?? TOPICS);
+    const unsent = (batch: ParseBatch): ParseBatch => {
+      if (batch.rejects.length === 0) return batch;
+      const fresh = batch.rejects.filter((r) => !sent.has(rejectKey(r)));
+      for (const r of fresh) sent.add(rejectKey(r));
+      return { ...batch, rejects: fresh };
+    };
+    const read = createHash('sha256');
     let bytesRead = 0;
-    for await (const chunk of createReadStream(path, { highWaterMark: this.options.chunkBytes })) {
-      const bytes = chunk as Buffer;
-      bytesRead += bytes.length;
-      progress.bytesRead = bytesRead;
-      await outbox.add(parser.push(bytes));
-      this.onProgress?.({ file: path, bytesRead, bytesTotal });
+    if (bytesTotal > 0) {
+      const stream = createReadStream(path, { highWaterMark: this.options.chunkBytes, end: bytesTotal - 1 });
+      for await (const chunk of stream) {
+        const bytes = chunk as Buffer;
+        bytesRead += bytes.length;
+        progress.bytesRead = bytesRead;
+        read.update(bytes);
+        await outbox.add(unsent(parser.push(bytes)));
+        this.onProgress?.({ file: path, bytesRead, bytesTotal });
+      }
     }
-    await outbox.add(parser.end());
+    await outbox.add(unsent(parser.end()));
     await outbox.flush();
     return {
       records: outbox.records,
       rejects: outbox.rejects,
       rebuiltCalls: outbox.rebuiltCalls,
-      bytes: bytesTotal,
       published: outbox.published(),
+      readSha256: read.digest('hex'),
     };
   }
 }
 
-async function hashFile(path: string): Promise<string> {
+/** sha256 of the whole file, and of its first `prefixBytes` bytes (to recognise a file read in part before). */
+async function hashFile(path: string, prefixBytes: number): Promise<{ hash: string; prefix: string }> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  const prefix = createHash('sha256');
+  let at = 0;
+  for await (const chunk of createReadStream(path)) {
+    const bytes = chunk as Buffer;
+    hash.update(bytes);
+    if (at < prefixBytes) prefix.update(bytes.subarray(0, Math.min(bytes.length, prefixBytes - at)));
+    at += bytes.length;
+  }
+  return { hash: hash.digest('hex'), prefix: prefix.digest('hex') };
 }
 
 /** Moves a file into a folder without ever overwriting: a re-export under the same name keeps both. */

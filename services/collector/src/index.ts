@@ -18,7 +18,8 @@ export type {
   QueueLogFollowerOptions,
   SkippedBytes,
 } from './queue-log-follower';
-export { collectPlanned, planInboxes, planPaths, watchedInboxes } from './collect-inboxes';
+export { collectPlanned, planInboxes, planPaths, SETTLED_AFTER_MS, watchedInboxes } from './collect-inboxes';
+export type { HeldFile } from './held-lines';
 export type { CollectSummary, PlannedFile } from './collect-inboxes';
 export { CollectorMetrics } from './collector-metrics';
 export type { LiveFeed } from './live-queue-metrics';

@@ -9,6 +9,8 @@ export interface PublishedCounts {
   /** Agent-interval records (queue_log staffing); they travel on the surveys topic. */
   agentTimes: number;
   rejectsByReason: ReadonlyMap<string, number>;
+  /** Lines read before from an earlier file, absorbed without a reject (ParseBatch.repeatedLines). */
+  repeatedLines: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export class Outbox {
   surveyCount = 0;
   agentTimeCount = 0;
   readonly rejectsByReason = new Map<string, number>();
+  repeatedLines = 0;
 
   constructor(
     private readonly producer: BusProducer,
@@ -103,6 +106,7 @@ export class Outbox {
     this.callCount += batch.calls.length;
     this.surveyCount += batch.surveys.length;
     this.agentTimeCount += batch.agentTimes.length;
+    this.repeatedLines += batch.repeatedLines ?? 0;
     this.held += batch.calls.length + batch.surveys.length + batch.agentTimes.length + batch.rejects.length;
     for (const r of batch.rejects) this.rejectsByReason.set(r.reason, (this.rejectsByReason.get(r.reason) ?? 0) + 1);
     if (this.held >= this.batchRecords) await this.flush();
@@ -115,6 +119,7 @@ export class Outbox {
       surveys: this.surveyCount,
       agentTimes: this.agentTimeCount,
       rejectsByReason: new Map(this.rejectsByReason),
+      repeatedLines: this.repeatedLines,
     };
   }
 

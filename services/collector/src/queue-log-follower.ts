@@ -3,7 +3,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { TOPICS, type BusProducer } from '@cdrflow/bus';
-import type { FileParser, LiveQueueState, ParseBatch } from '@cdrflow/formats';
+import { lineEndsAt, type FileParser, type LiveQueueState, type ParseBatch } from '@cdrflow/formats';
 import type { CollectorState } from './collector-state';
 import { NOTHING_PUBLISHED, notify, type CollectorListener, type ReadPublishOptions } from './collector';
 import { Outbox, type PublishedCounts } from './outbox';
@@ -11,6 +11,7 @@ import type { LiveFeed } from './live-queue-metrics';
 import type { SourceReader } from './source-reader';
 
 const LF = 0x0a;
+const CR = 0x0d;
 /** Bytes before the offset whose hash recognises the followed content (after copy-truncate, or in a rotated copy). */
 const TAIL_BYTES = 256;
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
@@ -45,7 +46,7 @@ export interface QueueLogFollowerOptions extends ReadPublishOptions {
 export interface FollowPosition {
   /** Inode of the generation, decimal (from a bigint stat: inodes can pass 2^53). */
   inode: string;
-  /** Bytes fed so far; always just after a newline while the generation is live. */
+  /** Bytes fed so far; always just after a line end while the generation is live. */
   offset: number;
   /** Newlines fed so far, so line numbers carry on after a restart. */
   lines: number;
@@ -57,6 +58,8 @@ export interface FollowPosition {
   label: string | null;
   /** sha256 of the (up to) 256 bytes before `offset`: recognises this content after copy-truncate, and its copy. */
   tailSha256: string;
+  /** The bytes fed end with a CR: an LF next is the rest of that CRLF, not a line end of its own. */
+  endsInCr?: boolean;
 }
 
 /** What the follower saves in the collector state after each acknowledged poll. */
@@ -109,8 +112,9 @@ interface FileStat {
  * records as lines arrive. Each poll:
  *
  * 1. stats the path; the same inode → new bytes are read from the saved
- *    offset. Only complete lines are fed: bytes after the last newline wait
- *    for the next poll (Asterisk may be half-way through writing them);
+ *    offset. Only complete lines are fed: bytes after the last line end (LF,
+ *    CRLF or a bare CR) wait for the next poll (Asterisk may be half-way
+ *    through writing them);
  * 2. the same inode but smaller than the offset, or the bytes before the
  *    offset changed → **copy-truncate**: the rest of the old content is read
  *    from its copy (`<path>.1` or another `<name>*` beside it holding the same
@@ -390,14 +394,14 @@ export class QueueLogFollower implements LiveFeed {
         at += bytesRead;
         const data =
           pending.length > 0 ? Buffer.concat([pending, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
-        const lf = data.lastIndexOf(LF);
-        if (lf === -1) {
+        const whole = lineEndsAt(data);
+        if (whole === 0) {
           pending = Buffer.from(data);
           continue;
         }
-        pending = Buffer.from(data.subarray(lf + 1));
-        fed += lf + 1;
-        await this.feed(data.subarray(0, lf + 1), outbox, work);
+        pending = Buffer.from(data.subarray(whole));
+        fed += whole;
+        await this.feed(data.subarray(0, whole), outbox, work);
       }
       if (final && pending.length > 0) await this.feed(pending, outbox, work);
       pos.tailSha256 = await tailHash(handle, pos.offset);
@@ -411,7 +415,8 @@ export class QueueLogFollower implements LiveFeed {
     const batch = this.parserFor(bytes).push(bytes);
     await this.addPrimed(outbox);
     pos.offset += bytes.length;
-    pos.lines += countNewlines(bytes);
+    pos.lines += countLineEnds(bytes, pos.endsInCr === true);
+    pos.endsInCr = bytes[bytes.length - 1] === CR;
     work.bytes += bytes.length;
     work.dirty = true;
     await outbox.add(batch);
@@ -425,7 +430,12 @@ export class QueueLogFollower implements LiveFeed {
     const parser = this.reader.openFile(pos.label);
     // The parser numbers physical lines itself and skips blank ones, so
     // `lines` newlines bring its count to where the saved offset is.
-    if (pos.lines > 0) this.primed = parser.push(Buffer.alloc(pos.lines, LF));
+    // Ending the priming in a CR, where the bytes fed did, makes the parser take an LF next as that CRLF's rest.
+    if (pos.lines > 0) {
+      const primer = Buffer.alloc(pos.lines, LF);
+      if (pos.endsInCr === true) primer[pos.lines - 1] = CR;
+      this.primed = parser.push(primer);
+    }
     this.parser = parser;
     return parser;
   }
@@ -558,9 +568,21 @@ async function tailMatches(file: string, pos: FollowPosition): Promise<boolean> 
   }
 }
 
-function countNewlines(bytes: Uint8Array): number {
+/**
+ * Line ends in `bytes` as the parser counts them: LF, CRLF and a bare CR each
+ * end one line. `afterCr`: the bytes fed before ended with a CR, so a leading
+ * LF completes that CRLF rather than ending a line of its own.
+ */
+function countLineEnds(bytes: Uint8Array, afterCr: boolean): number {
   let n = 0;
-  for (let i = bytes.indexOf(LF); i !== -1; i = bytes.indexOf(LF, i + 1)) n += 1;
+  for (let i = afterCr && bytes[0] === LF ? 1 : 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === LF) n += 1;
+    else if (b === CR) {
+      n += 1;
+      if (bytes[i + 1] === LF) i += 1;
+    }
+  }
   return n;
 }
 
@@ -570,7 +592,9 @@ function countNewlines(bytes: Uint8Array): number {
  * content always gives the same label, and two days' files differ.
  */
 export function generationLabel(path: string, firstBytes: Uint8Array): string {
-  const end = firstBytes.indexOf(LF);
+  const lf = firstBytes.indexOf(LF);
+  const cr = firstBytes.indexOf(CR);
+  const end = cr !== -1 && (lf === -1 || cr < lf) ? cr : lf;
   const raw = end === -1 ? firstBytes : firstBytes.subarray(0, end);
   const first = Buffer.from(raw.filter((b) => b !== 0))
     .toString('utf8')

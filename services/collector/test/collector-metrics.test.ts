@@ -22,14 +22,20 @@ describe('CollectorMetrics', () => {
       file: 'a.log',
       status: 'published',
       bytesRead: 1_000,
-      published: { calls: 8, surveys: 0, agentTimes: 0, rejectsByReason: new Map([['duplicate_line', 1]]) },
+      published: {
+        calls: 8,
+        surveys: 0,
+        agentTimes: 0,
+        rejectsByReason: new Map([['duplicate_line', 1]]),
+        repeatedLines: 4,
+      },
     });
     metrics.onFileDone({
       source: 'pbx',
       file: 'a-again.log',
       status: 'duplicate',
       bytesRead: 0,
-      published: { calls: 0, surveys: 0, agentTimes: 0, rejectsByReason: new Map() },
+      published: { calls: 0, surveys: 0, agentTimes: 0, rejectsByReason: new Map(), repeatedLines: 0 },
     });
     expect((await metrics.readiness()).kafka).toEqual({
       ok: true,
@@ -40,7 +46,7 @@ describe('CollectorMetrics', () => {
       file: 'b.log',
       status: 'failed',
       bytesRead: 500,
-      published: { calls: 0, surveys: 0, agentTimes: 0, rejectsByReason: new Map() },
+      published: { calls: 0, surveys: 0, agentTimes: 0, rejectsByReason: new Map(), repeatedLines: 0 },
     });
     // A failed publish is retried on the next scan: still ready while the broker answers, and the detail says so.
     expect((await metrics.readiness()).kafka).toEqual({
@@ -71,6 +77,8 @@ describe('CollectorMetrics', () => {
       [{ source: 'pbx', reason: 'duplicate_line' }, 1],
     ]);
     expect(await values(metrics, 'cdrflow_collector_bytes_read_total')).toEqual([[{ source: 'pbx' }, 1_500]]);
+    // Repeated lines are a figure, not rejects.
+    expect(await values(metrics, 'cdrflow_collector_lines_repeated_total')).toEqual([[{ source: 'pbx' }, 4]]);
     // Default process metrics are on the service's own registry.
     expect(metrics.registry.getSingleMetric('process_cpu_seconds_total')).toBeDefined();
   });

@@ -155,6 +155,35 @@ describe('QueueLogFollower', () => {
     expect(s.producer.rejects()).toEqual([]);
   });
 
+  it('reads bare-CR and CRLF line ends as LF, a CRLF split between two polls being one line end, across a restart', async () => {
+    const text = answered('a', 0) + enter('b', 100) + connect('b', 110) + complete('b', 170);
+    const results = [];
+    for (const end of ['\n', '\r', '\r\n']) {
+      const s = setup();
+      const bytes = text.replaceAll('\n', end);
+      // The first poll sees up to the CR of line 4's CRLF; the second, after a restart, starts with its LF.
+      const firstPoll = bytes.indexOf(end, bytes.indexOf(end, bytes.indexOf(end, bytes.indexOf(end) + 1) + 1) + 1) + 1;
+      writeFileSync(s.live, bytes.slice(0, firstPoll));
+      await s.follower().pollOnce();
+      appendFileSync(s.live, bytes.slice(firstPoll));
+      await s.follower().pollOnce();
+      results.push({
+        finals: s.producer.finals().map((c) => [c.id, c.outcome, c.waitMs, c.talkMs, c.line]),
+        rejects: s.producer.rejects(),
+      });
+    }
+    // LF: a on lines 1-3, b on 4-6 (finals on each call's COMPLETECALLER line).
+    expect(results[0]).toEqual({
+      finals: [
+        ['pbx:a', 'answered', 10_000, 60_000, 3],
+        ['pbx:b', 'answered', 10_000, 60_000, 6],
+      ],
+      rejects: [],
+    });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+
   it('rename rotation: lines written to the old file after the last poll are read from the rotated file', async () => {
     const s = setup();
     const f = s.follower();

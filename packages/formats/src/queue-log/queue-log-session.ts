@@ -107,6 +107,14 @@ interface LiveCall {
   /** A handful per call: an array scan beats a Set here, and costs far less memory. */
   keys: string[];
   stints: QueueLogStintState[];
+  /**
+   * `keys` from `keysFrom` on were read in the file numbered `keysFile` (the
+   * session's count of files opened): a line repeated there is a
+   * `duplicate_line`, one repeated from an earlier file is absorbed. Not in
+   * snapshots: after a restart every key is from an earlier file.
+   */
+  keysFile?: number;
+  keysFrom?: number;
 }
 
 /** A queue_log session option is wrong: a setting for the person who configured the source, not a fault. */
@@ -238,6 +246,8 @@ export class QueueLogSession {
   private readonly pendingCalls: LiveCall[] = [];
   /** Every reject's raw text and detail go through it: no caller number leaves the session. */
   private readonly redactor: RawRedactor;
+  /** Files opened so far: which file a call's keys were read in (LiveCall.keysFile). */
+  private filesOpened = 0;
 
   constructor(options: QueueLogSessionOptions) {
     this.options = resolve(options);
@@ -340,13 +350,15 @@ export class QueueLogSession {
   }
 
   openFile(file: string): FileParser {
+    this.filesOpened += 1;
+    const fileNumber = this.filesOpened;
     const splitter = new LineSplitter({ source: this.options.source, file }, this.options.encoding);
     const db = this.dbReader();
     // Lines are read as the splitter finds them (no array of the chunk's lines
     // kept alive meanwhile); its encoding rejects still come first in the batch.
     let out = emptyBatch();
     const encoding: Reject[] = [];
-    const onLine: LineHandler = (text, number) => this.readLine(text, number, file, db, out);
+    const onLine: LineHandler = (text, number) => this.readLine(text, number, file, fileNumber, db, out);
     const batch = (): ParseBatch => {
       const done = out;
       out = emptyBatch();
@@ -431,7 +443,14 @@ export class QueueLogSession {
     out.rejects.push(redactReject(reject, this.redactor));
   }
 
-  private readLine(text: string, line: number, file: string, db: DbRowReader | null, out: ParseBatch): void {
+  private readLine(
+    text: string,
+    line: number,
+    file: string,
+    fileNumber: number,
+    db: DbRowReader | null,
+    out: ParseBatch,
+  ): void {
     let ev: QueueLogEvent;
     if (db === null) {
       const read = readFileLine(text);
@@ -470,7 +489,7 @@ export class QueueLogSession {
       case 'ignored':
         return;
       default:
-        this.fold(ev, data, { atMs: ev.atMs, file, line }, text, out);
+        this.fold(ev, data, { atMs: ev.atMs, file, line }, fileNumber, text, out);
     }
   }
 
@@ -635,6 +654,7 @@ export class QueueLogSession {
     ev: QueueLogEvent,
     data: Exclude<QueueLogEventData, { kind: 'ring' | 'agent' | 'marker' | 'ignored' }>,
     place: EventPlace,
+    fileNumber: number,
     text: string,
     out: ParseBatch,
   ): void {
@@ -659,15 +679,9 @@ export class QueueLogSession {
           ].join('|')
         : [ev.atMs, ev.queue, ev.agent, ev.event, ev.dataText].join('|');
     let call = this.calls.get(ev.callid);
-    if (call !== undefined && call.keys.includes(key)) {
-      return this.reject(
-        place.file,
-        place.line,
-        'duplicate_line',
-        `${ev.event} for call ${ev.callid} was already read`,
-        text,
-        out,
-      );
+    if (call !== undefined) {
+      const at = call.keys.indexOf(key);
+      if (at !== -1) return this.repeated(call, at, fileNumber, place, ev, text, out);
     }
     const stints = call?.stints ?? [];
     const agent = ev.agent === 'NONE' || ev.agent === '' ? null : ev.agent;
@@ -745,6 +759,10 @@ export class QueueLogSession {
       call = { callid: ev.callid, touchedMs: ev.atMs, keys: [], stints };
       this.calls.set(ev.callid, call);
     }
+    if (call.keysFile !== fileNumber) {
+      call.keysFile = fileNumber;
+      call.keysFrom = call.keys.length;
+    }
     call.keys.push(key);
     if (ev.atMs > call.touchedMs) call.touchedMs = ev.atMs;
     // A close is emitted as it is read (as before open stints were emitted); an open stint at the flush.
@@ -753,6 +771,45 @@ export class QueueLogSession {
       this.pendingStints.push(stint);
       this.pendingCalls.push(call);
     }
+  }
+
+  /**
+   * An event already folded, read again. Repeated within one file it is a
+   * fault of the file (`duplicate_line`); read first in an earlier file it is
+   * a re-read or an overlapping re-export, absorbed and counted in
+   * `repeatedLines`, since a reject per remembered line would drown the real
+   * ones. Its key then counts as read in this file, so a second copy here is
+   * rejected.
+   */
+  private repeated(
+    call: LiveCall,
+    at: number,
+    fileNumber: number,
+    place: EventPlace,
+    ev: QueueLogEvent,
+    text: string,
+    out: ParseBatch,
+  ): void {
+    const inThisFile = call.keysFile === fileNumber && at >= (call.keysFrom ?? 0);
+    if (inThisFile) {
+      return this.reject(
+        place.file,
+        place.line,
+        'duplicate_line',
+        `${ev.event} for call ${ev.callid} was already read`,
+        text,
+        out,
+      );
+    }
+    out.repeatedLines = (out.repeatedLines ?? 0) + 1;
+    const [key] = call.keys.splice(at, 1);
+    if (call.keysFile !== fileNumber) {
+      call.keysFile = fileNumber;
+      call.keysFrom = call.keys.length;
+    } else {
+      call.keysFrom = (call.keysFrom ?? 0) - 1;
+    }
+    call.keys.push(key as string);
   }
 
   /**
