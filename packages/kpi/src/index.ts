@@ -106,3 +106,22 @@ export { ABANDON_WAIT_BANDS_SECONDS, abandonWaitBandLabels, abandonsByWaitBand, 
 export type { AbandonForRecovery, AnsweredForRecovery } from './abandons';
 export { IntervalDeltas } from './interval-deltas';
 export type { CallDimensions, IntervalDelta, StoredCall, StoredSurvey, SurveyDelta } from './interval-deltas';
+export { ErlangInputError, averageWaitSeconds, erlangB, erlangC, requiredAgents, serviceLevel } from './erlang-c';
+export type { ErlangTarget } from './erlang-c';
+export {
+  hourOfWeek,
+  requiredStaffByHour,
+  requiredStaffByInterval,
+  staffingAnswer,
+  staffingTargets,
+} from './required-staff';
+export type {
+  HourOfWeekCell,
+  HourRequirement,
+  IntervalQueueCalls,
+  IntervalRequirement,
+  IntervalStaffedTime,
+  Shortfall,
+  StaffingAnswer,
+  StaffingTargets,
+} from './required-staff';
