@@ -10,7 +10,14 @@ import {
 } from '@cdrflow/kpi';
 import { ClickHouseAbandonQueries } from './abandon-queries';
 import { connect, type StoreTarget } from './connection';
-import type { AbandonQueries, AnalystViews, FlushStore, ReconcileQueries, ReportQueries } from './interfaces';
+import type {
+  AbandonQueries,
+  AnalystViews,
+  FlushStore,
+  ReconcileQueries,
+  ReportQueries,
+  StaffingQueries,
+} from './interfaces';
 import { ClickHouseAnalystViews } from './kpi-views';
 import { MIGRATIONS_DIR, migrate } from './migrate';
 import { ClickHouseReconcileQueries } from './reconcile';
@@ -26,6 +33,7 @@ import {
 } from './rows';
 import { RangeBatch, rangeIndexes, spanOf } from './range-batch';
 import { StoreSql } from './sql';
+import { ClickHouseStaffingQueries } from './staffing-queries';
 import { StoreError } from './store-error';
 import type {
   AbandonedCall,
@@ -424,6 +432,13 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
 
   answeredCallsOf(callerKeys: readonly string[], range: RangeQuery): Promise<AnsweredCallOfCaller[]> {
     return this.abandonQueries.answeredCallsOf(callerKeys, range);
+  }
+
+  // ---- StaffingQueries (staffing-queries.ts) ---------------------------------------
+
+  /** The per-interval sums behind required staff (Erlang C). */
+  staffing(): StaffingQueries {
+    return new ClickHouseStaffingQueries(this.sql);
   }
 
   // ---- analyst views (kpi-views.ts) ------------------------------------------------

@@ -1,6 +1,13 @@
 export { ClickHouseStore } from './clickhouse-store';
 export type { StoreOpenOptions } from './clickhouse-store';
-export type { AbandonQueries, AnalystViews, FlushStore, ReconcileQueries, ReportQueries } from './interfaces';
+export type {
+  AbandonQueries,
+  AnalystViews,
+  FlushStore,
+  ReconcileQueries,
+  ReportQueries,
+  StaffingQueries,
+} from './interfaces';
 export type {
   AbandonedCall,
   AnsweredCallOfCaller,

@@ -1,4 +1,11 @@
-import type { StoredCall, StoredSurvey, IntervalDelta, SurveyAccumulator } from '@cdrflow/kpi';
+import type {
+  IntervalDelta,
+  IntervalQueueCalls,
+  IntervalStaffedTime,
+  StoredCall,
+  StoredSurvey,
+  SurveyAccumulator,
+} from '@cdrflow/kpi';
 import type {
   AbandonedCall,
   AnsweredCallOfCaller,
@@ -80,6 +87,14 @@ export interface AbandonQueries {
   abandonedCalls(range: RangeQuery): Promise<AbandonedCall[]>;
   /** Answered inbound phone calls of these callers arriving in the range. */
   answeredCallsOf(callerKeys: readonly string[], range: RangeQuery): Promise<AnsweredCallOfCaller[]>;
+}
+
+/** The per-interval sums that required staff (Erlang C) is sized from, committed rows only. */
+export interface StaffingQueries {
+  /** Inbound phone sums per 15-minute interval × queue (the queue chooses the wrap-up time). */
+  intervalCalls(range: RangeQuery): Promise<IntervalQueueCalls[]>;
+  /** Logged-in minus paused time per interval, over agents; null when the range has no agent event ("No data"). */
+  intervalStaffedTime(range: RangeQuery): Promise<IntervalStaffedTime[] | null>;
 }
 
 /** The settings-dependent analyst views of one store (docs/analysts.md), and a way to query them. */
