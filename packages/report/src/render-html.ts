@@ -208,7 +208,7 @@ td.rag { border-left-width: 6px; }
 .definitions { font-size: 0.9em; }
 .note { font-size: 0.9em; color: #333333; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem 1.5rem; }
-figure.chart { margin: 0; break-inside: avoid; page-break-inside: avoid; }
+figure.chart, figure.staffing-figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-size: 0.95em; margin-bottom: 0.2rem; }
 .chart-target { color: #404040; white-space: nowrap; }
 svg.trend-chart, svg.staffing-chart { display: block; width: 100%; height: auto; }

@@ -33,14 +33,14 @@ export function requiredStaffSection(report: Report, table: string): string {
   const figures =
     cells.length === 0
       ? '<p>No hour of this period answered a call: nothing to size.</p>'
-      : `${target === null ? '' : `<figure class="chart wide" data-chart="required-staff"><figcaption>Agents needed for ${target} s against agents on duty, by hour of the week (mean over the period's hours in each slot)</figcaption>\n${requiredStaffChartSvg(cells, target)}</figure>`}
+      : `${target === null ? '' : `<figure class="staffing-figure" data-chart="required-staff"><figcaption>Agents needed for ${target} s against agents on duty, by hour of the week (mean over the period's hours in each slot)</figcaption>\n${requiredStaffChartSvg(cells, target)}</figure>`}
 <h3>Hour × weekday, ${esc(period)}</h3>
 <p class="note">Local time of the reporting zone; a cell is one weekday-hour over the whole period. An outlined cell had no call and no agent: no data, not zero.</p>
 <div class="heatmaps">
 ${maps
   .map(
     (m) =>
-      `<figure class="chart" data-heatmap="${m.id}"><figcaption>${esc(m.title)}</figcaption>\n${heatmapSvg({
+      `<figure class="staffing-figure" data-heatmap="${m.id}"><figcaption>${esc(m.title)}</figcaption>\n${heatmapSvg({
         ...m,
         cells,
         description: `${m.title} for each weekday (rows, Monday first) and local hour (columns) of ${period}; cells without data are outlined and uncoloured.`,
