@@ -123,3 +123,22 @@ export type {
   AgentQueueFigures,
   AgentTimeSums,
 } from './agent-figures';
+export { ErlangInputError, averageWaitSeconds, erlangB, erlangC, requiredAgents, serviceLevel } from './erlang-c';
+export type { ErlangTarget } from './erlang-c';
+export {
+  hourOfWeek,
+  requiredStaffByHour,
+  requiredStaffByInterval,
+  staffingAnswer,
+  staffingTargets,
+} from './required-staff';
+export type {
+  HourOfWeekCell,
+  HourRequirement,
+  IntervalQueueCalls,
+  IntervalRequirement,
+  IntervalStaffedTime,
+  Shortfall,
+  StaffingAnswer,
+  StaffingTargets,
+} from './required-staff';

@@ -29,6 +29,24 @@ const TargetsSchema = z
   .strict();
 
 /**
+ * Required staff (Erlang C, docs/kpi.md "Required staff"): the service-level
+ * target beside CSU10's wait target, and each queue's `wrapuptime` from
+ * queues.conf, which queue_log never records (no wrap-up event exists).
+ */
+const StaffingSettingsSchema = z
+  .object({
+    /** Agents are also sized for this share answered within `serviceLevelSeconds`. */
+    serviceLevelPercent: z
+      .number({ error: 'must be a percentage above 0 and below 100 (answered within serviceLevelSeconds)' })
+      .gt(0, 'must be above 0 %')
+      .lt(100, 'must be below 100 %: Erlang C never answers every call within a time')
+      .default(80),
+    /** Seconds after each answered call an agent stays unavailable, per queue as queues.conf `wrapuptime` says; 0 when absent. */
+    wrapUpSeconds: z.record(z.string().min(1), seconds("a queue's wrapuptime from queues.conf")).default({}),
+  })
+  .strict();
+
+/**
  * Everything that changes how a figure is computed. Each choice is printed
  * under every table (describeDefinitions), because vendors differ on every one
  * of them and a reader cannot tell from the number which was used.
@@ -70,6 +88,8 @@ export const KpiSettingsSchema = z
       .default('per_queue'),
     /** Overrides of the catalogue's targets, in each KPI's own unit. */
     targets: TargetsSchema.default({}),
+    /** How required staff is sized (Erlang C). */
+    staffing: StaffingSettingsSchema.prefault({}),
   })
   .strict();
 
@@ -91,6 +111,7 @@ export class KpiSettingsInvalidError extends UsageError {
 function keysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
   if (path.length === 0) return Object.keys(KpiSettingsSchema.shape);
   if (path.length === 1 && path[0] === 'targets') return Object.keys(TargetsSchema.shape);
+  if (path.length === 1 && path[0] === 'staffing') return Object.keys(StaffingSettingsSchema.shape);
   return undefined;
 }
 

@@ -29,6 +29,7 @@ describe('resolveKpiSettings', () => {
       amberTolerancePercent: 10,
       view: 'per_queue',
       targets: {},
+      staffing: { serviceLevelPercent: 80, wrapUpSeconds: {} },
     } satisfies KpiSettings);
     expect(DEFAULT_KPI_SETTINGS).toEqual(resolveKpiSettings({}));
   });
@@ -71,9 +72,19 @@ describe('resolveKpiSettings', () => {
     ]);
   });
 
+  it('names what is wrong with the staffing settings', () => {
+    expect(issuesOf({ staffing: { serviceLevelPercent: 100, wrapUpSeconds: { sales: -5 } } })).toEqual([
+      'staffing.serviceLevelPercent: must be below 100 %: Erlang C never answers every call within a time (got 100)',
+      'staffing.wrapUpSeconds.sales: must not be negative (got -5)',
+    ]);
+    expect(issuesOf({ staffing: { wrapup: 30 } })).toEqual([
+      'staffing: unknown key "wrapup": the known keys are serviceLevelPercent, wrapUpSeconds',
+    ]);
+  });
+
   it('lists the known keys when a key is misspelt', () => {
     expect(issuesOf({ serviceLevelSecs: 20 })).toEqual([
-      'unknown key "serviceLevelSecs": the known keys are waitBasis, abandonedExits, shortAbandonSeconds, serviceLevelSeconds, amberTolerancePercent, view, targets',
+      'unknown key "serviceLevelSecs": the known keys are waitBasis, abandonedExits, shortAbandonSeconds, serviceLevelSeconds, amberTolerancePercent, view, targets, staffing',
     ]);
     expect(issuesOf({ targets: { CSU01: 80 } })).toEqual([
       'targets: unknown key "CSU01": the known keys are CSU10, CSU11, CSU12, CSU06, PHONE_SERVICE_LEVEL, PHONE_SERVICE_LEVEL_OF_ANSWERED, PHONE_SERVICE_LEVEL_ABANDONS_MET',

@@ -2,6 +2,7 @@ import { formatRatio, NO_DATA, type CommitteeRow, type KpiUnit, type RagStatus }
 import type { Grid } from './grid';
 import type { Report } from './report';
 import { escapeXml as esc, trendChartSvg, type ChartPoint } from './svg-chart';
+import { requiredStaffSection } from './staffing-html';
 
 /**
  * The committee pack as one self-contained HTML file: the KPI table (RAG as
@@ -22,6 +23,8 @@ export interface HtmlExtras {
   breakdown: Grid | null;
   /** Logged-in, paused and staffed hours per column, when any column has agent events. */
   staffing: Grid | null;
+  /** Agents needed by Erlang C against agents on duty per column, when any column answered a call. */
+  requiredStaff: Grid | null;
 }
 
 /** RAG as words and a mark as well as colour, for print and colour-blind readers. */
@@ -205,14 +208,16 @@ td.rag { border-left-width: 6px; }
 .definitions { font-size: 0.9em; }
 .note { font-size: 0.9em; color: #333333; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem 1.5rem; }
-figure.chart { margin: 0; break-inside: avoid; page-break-inside: avoid; }
+figure.chart, figure.staffing-figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-size: 0.95em; margin-bottom: 0.2rem; }
 .chart-target { color: #404040; white-space: nowrap; }
-svg.trend-chart { display: block; width: 100%; height: auto; }
+svg.trend-chart, svg.staffing-chart { display: block; width: 100%; height: auto; }
+.heatmaps { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem 1.5rem; }
+svg.heatmap { display: block; width: 100%; height: auto; }
 code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 0.9em; }
 footer { margin-top: 1.5rem; font-size: 0.85em; color: #333333; border-top: 1px solid #9a9a9a; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
-@media (max-width: 40rem) { .charts { grid-template-columns: 1fr; } }
+@media (max-width: 40rem) { .charts, .heatmaps { grid-template-columns: 1fr; } }
 @page { size: A4 portrait; margin: 14mm 12mm; }
 @media print {
   body { font-size: 10pt; }
@@ -221,7 +226,7 @@ footer { margin-top: 1.5rem; font-size: 0.85em; color: #333333; border-top: 1px 
   h2 { margin: 1rem 0 0.4rem; }
   table.committee tbody th { min-width: 12em; }
   .counts { display: block; }
-  .trend { break-before: page; page-break-before: always; }
+  .trend, .required-staff { break-before: page; page-break-before: always; }
   .charts { gap: 0.6rem 1.2rem; }
   svg.trend-chart { height: 54mm; }
   .trend h2 { margin-top: 0; }
@@ -268,6 +273,17 @@ ${
   extras.staffing === null
     ? ''
     : `<section class="staffing"><h2>Staffing</h2>\n${gridTable(extras.staffing, `Agents' logged-in, paused and staffed hours beside the calls answered, for ${report.period.label} and the comparison periods`)}\n</section>`
+}
+${
+  extras.requiredStaff === null
+    ? ''
+    : requiredStaffSection(
+        report,
+        gridTable(
+          extras.requiredStaff,
+          `Agents needed by Erlang C against agents on duty, for ${report.period.label} and the comparison periods`,
+        ),
+      )
 }
 <section><h2>Commentary</h2>
 ${report.commentary.length === 0 ? '<p>No commentary for this period.</p>' : list(report.commentary, 'commentary')}

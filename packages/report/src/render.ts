@@ -9,6 +9,7 @@ import {
 import { gridAsCsv, gridAsMarkdown, gridAsText, type Grid } from './grid';
 import { renderHtml } from './render-html';
 import type { Report } from './report';
+import { requiredStaffGrid } from './staffing-answer';
 
 export const OUTPUT_FORMATS = ['table', 'markdown', 'csv', 'json', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -121,6 +122,7 @@ export function renderReport(report: Report, format: OutputFormat, hints: Render
         groupBy: report.groupBy,
         groups: report.groups.map((g) => ({ channel: g.channel, group: g.group, ...jsonFigures(g.figures) })),
         staffing: report.staffing,
+        requiredStaff: report.requiredStaff,
         definitions: report.definitions,
         commentary: report.commentary,
         trend: report.trend.map((t) => ({ period: t.period.label, values: t.values })),
@@ -135,16 +137,19 @@ export function renderReport(report: Report, format: OutputFormat, hints: Render
       footer: footer(report, hints.rejectsCommand),
       breakdown: report.groupBy === null ? null : groupsGrid(report),
       staffing: staffingGrid(report),
+      requiredStaff: requiredStaffGrid(report.requiredStaff, report.committee.columns),
     });
   }
   const render = format === 'markdown' ? gridAsMarkdown : format === 'csv' ? gridAsCsv : gridAsText;
   const parts = [render(committeeGrid(report))];
   if (warning !== null && format !== 'csv') parts.unshift(`Warning: ${warning}`);
-  const staffing = staffingGrid(report);
+  const staffing = [staffingGrid(report), requiredStaffGrid(report.requiredStaff, report.committee.columns)].filter(
+    (g) => g !== null,
+  );
   // Under the committee table; in CSV after the breakdown, so the grids before it keep their place.
-  if (staffing !== null && format !== 'csv') parts.push(render(staffing));
+  if (format !== 'csv') parts.push(...staffing.map(render));
   if (report.groupBy !== null) parts.push(render(groupsGrid(report)));
-  if (format === 'csv') return (staffing === null ? parts : [...parts, render(staffing)]).join('\n\n');
+  if (format === 'csv') return [...parts, ...staffing.map(render)].join('\n\n');
   const bullet = format === 'markdown' ? '- ' : '  ';
   parts.push(['Commentary:', ...report.commentary.map((c) => bullet + c)].join('\n'));
   parts.push(['Definitions:', ...report.definitions.map((d) => bullet + d)].join('\n'));

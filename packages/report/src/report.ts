@@ -26,8 +26,14 @@ import {
   type PeriodInput,
   type SurveyFigures,
 } from '@cdrflow/kpi';
-import type { ReportQueries, GroupBy } from '@cdrflow/store';
+import type { ReportQueries, GroupBy, StaffingQueries } from '@cdrflow/store';
 import { ConfigError } from '@cdrflow/config';
+import {
+  buildRequiredStaff,
+  requiredStaffCommentary,
+  requiredStaffDefinition,
+  type RequiredStaffReport,
+} from './staffing-answer';
 
 export type PeriodSelector =
   | { kind: 'quarter'; key: string }
@@ -72,6 +78,8 @@ export interface Report {
   definitions: string[];
   /** Agents' logged-in, paused and staffed hours beside the calls they answered, per column. */
   staffing: ReportStaffing;
+  /** Agents needed by Erlang C against agents on duty, per column, and the period's hours of the week. */
+  requiredStaff: RequiredStaffReport;
   /** Plain sentences on volume, wait, abandons and staffing against the comparison periods. */
   commentary: string[];
   /** The last TREND_PERIODS periods of this kind, oldest first, ending with this one; empty for a custom range. */
@@ -123,9 +131,12 @@ async function periodInput(store: ReportQueries, period: Period): Promise<Period
   return { period, phone, faceToFace, survey, staffing, outbound };
 }
 
+/** What a report reads: the summed figures, and the per-interval sums required staff is sized from. */
+export type ReportStore = ReportQueries & { staffing(): StaffingQueries };
+
 /** Builds every figure of a report from ClickHouse sums; nothing is averaged before this point. */
 export async function buildReport(
-  store: ReportQueries,
+  store: ReportStore,
   options: {
     period: Period;
     groupBy: GroupBy | null;
@@ -146,6 +157,12 @@ export async function buildReport(
     periodInput(store, previousPeriod(period, calendar)),
     periodInput(store, samePeriodLastYear(period, calendar)),
   ]);
+  const requiredStaff = await buildRequiredStaff(
+    store.staffing(),
+    { current: period, previous: previous.period, lastYear: lastYear.period },
+    settings,
+    calendar,
+  );
   let committee = buildCommitteeTable({ current, previous, lastYear, settings, calendar });
   if (options.quarterAverage === 'mean-of-months') {
     if (period.kind !== 'quarter' && period.kind !== 'fiscal_year') {
@@ -194,16 +211,28 @@ export async function buildReport(
       ...([current, previous, lastYear].some((c) => c.staffing !== null && c.staffing !== undefined)
         ? [STAFFING_DEFINITION]
         : []),
+      ...requiredStaffDefinitions(requiredStaff, settings),
     ],
     staffing: {
       current: computeStaffingFigures(current.staffing, current.phone),
       previous: computeStaffingFigures(previous.staffing, previous.phone),
       lastYear: computeStaffingFigures(lastYear.staffing, lastYear.phone),
     },
-    commentary: commentary({ current, previous, lastYear, settings }),
+    requiredStaff,
+    commentary: [
+      ...commentary({ current, previous, lastYear, settings }),
+      ...[requiredStaffCommentary(requiredStaff.current, committee.columns[0].title.replace(/^This /, ''))].filter(
+        (line) => line !== null,
+      ),
+    ],
     trend,
     rejects: await store.countRejects(),
   };
+}
+
+function requiredStaffDefinitions(required: RequiredStaffReport, settings: KpiSettings): string[] {
+  const first = [required.current, required.previous, required.lastYear].find((a) => a !== null);
+  return first === undefined ? [] : [requiredStaffDefinition(settings, first)];
 }
 
 /** Each committee KPI over the periods leading up to this one (the two newest are already summed). */

@@ -67,6 +67,7 @@ function report(trend: Array<Partial<Record<KpiId, number | null>>>, extra: Part
     trend: QUARTERS.map((period, i) => ({ period, values: trend[i] ?? {} })),
     rejects: 3,
     staffing: { current: null, previous: null, lastYear: null },
+    requiredStaff: { current: null, previous: null, lastYear: null, hourOfWeek: [] },
     ...extra,
   };
 }

@@ -20,6 +20,7 @@ import type {
   FlushStore,
   ReconcileQueries,
   ReportQueries,
+  StaffingQueries,
 } from './interfaces';
 import { ClickHouseAnalystViews } from './kpi-views';
 import { MIGRATIONS_DIR, migrate } from './migrate';
@@ -36,6 +37,7 @@ import {
 } from './rows';
 import { RangeBatch, rangeIndexes, spanOf } from './range-batch';
 import { StoreSql } from './sql';
+import { ClickHouseStaffingQueries } from './staffing-queries';
 import { StoreError } from './store-error';
 import type {
   AbandonedCall,
@@ -433,6 +435,13 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
 
   agentTime(range: RangeQuery): Promise<AgentTimeSums[]> {
     return this.agentQueries.agentTime(range);
+  }
+
+  // ---- StaffingQueries (staffing-queries.ts) ---------------------------------------
+
+  /** The per-interval sums behind required staff (Erlang C). */
+  staffing(): StaffingQueries {
+    return new ClickHouseStaffingQueries(this.sql);
   }
 
   // ---- analyst views (kpi-views.ts) ------------------------------------------------

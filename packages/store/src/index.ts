@@ -7,6 +7,7 @@ export type {
   FlushStore,
   ReconcileQueries,
   ReportQueries,
+  StaffingQueries,
 } from './interfaces';
 export type {
   AbandonedCall,

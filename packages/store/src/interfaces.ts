@@ -1,9 +1,11 @@
 import type {
   AgentCallSums,
   AgentTimeSums,
+  IntervalDelta,
+  IntervalQueueCalls,
+  IntervalStaffedTime,
   StoredCall,
   StoredSurvey,
-  IntervalDelta,
   SurveyAccumulator,
 } from '@cdrflow/kpi';
 import type {
@@ -95,6 +97,14 @@ export interface AgentQueries {
   agentCalls(range: RangeQuery): Promise<AgentCallSums[]>;
   /** Logged-in and paused time of the agent intervals starting in the range, per source and agent. */
   agentTime(range: RangeQuery): Promise<AgentTimeSums[]>;
+}
+
+/** The per-interval sums that required staff (Erlang C) is sized from, committed rows only. */
+export interface StaffingQueries {
+  /** Inbound phone sums per 15-minute interval × queue (the queue chooses the wrap-up time). */
+  intervalCalls(range: RangeQuery): Promise<IntervalQueueCalls[]>;
+  /** Logged-in minus paused time per interval, over agents; null when the range has no agent event ("No data"). */
+  intervalStaffedTime(range: RangeQuery): Promise<IntervalStaffedTime[] | null>;
 }
 
 /** The settings-dependent analyst views of one store (docs/analysts.md), and a way to query them. */

@@ -271,6 +271,57 @@ FROM
 ARRAY JOIN ${kpiTuples('survey', figures, views)} AS k`;
 }
 
+/**
+ * Hour × weekday per fiscal quarter, local to the reporting zone: the
+ * report's heatmap (packages/report heatmap.ts) for SQL. Each row sums the
+ * quarter's local hours that fall in one weekday-hour with calls or agent
+ * time (`hours`; a 25-hour day gives its 01:00 twice); a weekday-hour with
+ * neither has no row: "No data", not zero. Required staff (Erlang C) is not
+ * here: it is sized per interval in the report (docs/decisions.md, 38).
+ */
+function hourWeekdayView(views: KpiViewSettings): string {
+  const zone = str(views.calendar.zone);
+  const periods = new PeriodSql(views.calendar.fiscalYearStartMonth);
+  const figures = figureSql(views.settings);
+  const localHour = `toStartOfHour(toTimeZone(interval_start, ${zone}))`;
+  return `CREATE OR REPLACE VIEW hour_weekday_local AS
+SELECT
+    ${periods.key('quarter', `toDate(local_hour, ${zone})`)} AS quarter,
+    toDayOfWeek(local_hour) AS weekday, toHour(local_hour) AS hour,
+    count() AS hours,
+    sum(contacts) AS contacts, sum(answered) AS answered, sum(abandoned) AS abandoned, sum(timeout) AS timeout,
+    sum(exit_empty) AS exit_empty, sum(exit_key) AS exit_key, sum(withdrawn) AS withdrawn,
+    sum(wait_answered_ms) AS wait_answered_ms, sum(wait_all_ms) AS wait_all_ms,
+    sumForEach(answered_buckets) AS answered_buckets, sumForEach(abandoned_buckets) AS abandoned_buckets,
+    ${figures.PHONE_OFFERED.value} AS offered,
+    ${figures.CSU10.value} AS avg_wait_seconds,
+    ${figures.CSU11.value} AS abandoned_rate_percent,
+    -- Agents on duty on average over the cell's hours; NULL in a quarter without agent events.
+    if(max(max(has_staff)) OVER (PARTITION BY quarter) = 0, NULL, sum(staffed_ms) / 3600000 / count()) AS staffed_agents
+FROM
+(
+    SELECT local_hour, sum(contacts) AS contacts, sum(answered) AS answered, sum(abandoned) AS abandoned,
+        sum(timeout) AS timeout, sum(exit_empty) AS exit_empty, sum(exit_key) AS exit_key, sum(withdrawn) AS withdrawn,
+        sum(wait_answered_ms) AS wait_answered_ms, sum(wait_all_ms) AS wait_all_ms,
+        sumForEach(answered_wait_buckets) AS answered_buckets, sumForEach(abandoned_wait_buckets) AS abandoned_buckets,
+        sum(staffed_ms) AS staffed_ms, max(has_staff) AS has_staff
+    FROM
+    (
+        SELECT ${localHour} AS local_hour, contacts, answered, abandoned, timeout, exit_empty, exit_key, withdrawn,
+            wait_answered_ms, wait_all_ms, answered_wait_buckets, abandoned_wait_buckets,
+            toInt64(0) AS staffed_ms, 0 AS has_staff
+        FROM interval_stats_committed
+        WHERE direction = 'inbound' AND channel = 'phone'
+        UNION ALL
+        SELECT ${localHour} AS local_hour, 0, 0, 0, 0, 0, 0, 0, 0, 0, CAST([], 'Array(Int64)'), CAST([], 'Array(Int64)'),
+            toInt64(logged_in_ms) - toInt64(paused_ms), 1
+        FROM agent_time_committed
+    )
+    GROUP BY local_hour
+)
+GROUP BY quarter, weekday, hour`;
+}
+
 /** The local time and period keys of a UTC column, for the *_local views. */
 function localColumns(column: string, localName: string, dateName: string, views: KpiViewSettings): string {
   const zone = str(views.calendar.zone);
@@ -355,6 +406,7 @@ SELECT
 FROM calls_committed`,
     ...PERIOD_VIEWS.map((p) => kpiView(p.kind, p.view, p.months, views)),
     agentFiguresView(localColumns('interval_start', 'local_start', 'local_date', views)),
+    hourWeekdayView(views),
   ];
   const fingerprint = fingerprintOf([settingsView(views, ''), ...rest]);
   return { statements: [settingsView(views, fingerprint), ...rest], fingerprint };
