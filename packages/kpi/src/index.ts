@@ -121,5 +121,6 @@ export type {
   AgentFigures,
   AgentFiguresOptions,
   AgentQueueFigures,
+  AgentRingSums,
   AgentTimeSums,
 } from './agent-figures';

@@ -1,5 +1,6 @@
 import type {
   AgentCallSums,
+  AgentRingSums,
   AgentTimeSums,
   StoredCall,
   StoredSurvey,
@@ -95,6 +96,8 @@ export interface AgentQueries {
   agentCalls(range: RangeQuery): Promise<AgentCallSums[]>;
   /** Logged-in and paused time of the agent intervals starting in the range, per source and agent. */
   agentTime(range: RangeQuery): Promise<AgentTimeSums[]>;
+  /** Rings let go (RINGNOANSWER, RINGCANCELED) in the agent intervals starting in the range, per source, agent and queue. */
+  agentRings(range: RangeQuery): Promise<AgentRingSums[]>;
 }
 
 /** The settings-dependent analyst views of one store (docs/analysts.md), and a way to query them. */
