@@ -46,7 +46,7 @@ const fixture = scenario(async () => {
   try {
     const view = await store.analyst().query<Record<string, unknown>>(
       `SELECT period_kind, period, source, agent, answered, talk_ms, avg_handle_seconds,
-              logged_in_ms, paused_ms, available_ms, occupancy_percent
+              rings_not_answered, logged_in_ms, paused_ms, paused_by_reason_ms, available_ms, occupancy_percent
        FROM agent_figures ORDER BY period_kind, answered DESC, agent`,
     );
     return { ...outputs, view };
@@ -65,13 +65,16 @@ describe('cdrflow agents on fixtures/queue_log day1 + day2', () => {
         source: 'pbx',
         agent: 'Agent/1001',
         // c0 200 s + c3 240 s + c9 60 s (blind transfer after answer).
-        queues: [{ queue: 'housing', answered: 3, talkMs: 500_000, avgHandleMs: 500_000 / 3 }],
+        // One ring let go: day1:12 RINGNOANSWER on c3 in housing (B+115).
+        queues: [{ queue: 'housing', answered: 3, talkMs: 500_000, avgHandleMs: 500_000 / 3, ringsNotAnswered: 1 }],
         answered: 3,
         talkMs: 500_000,
         avgHandleMs: 500_000 / 3,
+        ringsNotAnswered: 1,
         // 09:00 898 s + 09:15 800 s; never paused.
         loggedInMs: 1_698_000,
         pausedMs: 0,
+        pausedByReason: [],
         availableMs: 1_698_000,
         occupancyPercent: (100 * 500) / 1698,
       },
@@ -80,13 +83,16 @@ describe('cdrflow agents on fixtures/queue_log day1 + day2', () => {
         source: 'pbx',
         agent: 'Agent/1002',
         // c1 180 s + c4/2 120 s.
-        queues: [{ queue: 'sales', answered: 2, talkMs: 300_000, avgHandleMs: 150_000 }],
+        queues: [{ queue: 'sales', answered: 2, talkMs: 300_000, avgHandleMs: 150_000, ringsNotAnswered: 0 }],
         answered: 2,
         talkMs: 300_000,
         avgHandleMs: 150_000,
+        ringsNotAnswered: 0,
         // Logged in 894 + 800 s, paused 600 + 800 s: 294 s available, yet c4/2 was answered while paused.
         loggedInMs: 1_694_000,
         pausedMs: 1_400_000,
+        // All of it after day1:16 `PAUSE|lunch`, until day2:11 UNPAUSE.
+        pausedByReason: [{ reason: 'lunch', ms: 1_400_000 }],
         availableMs: 294_000,
         occupancyPercent: (100 * 300) / 294,
       },
@@ -95,12 +101,14 @@ describe('cdrflow agents on fixtures/queue_log day1 + day2', () => {
         source: 'pbx',
         agent: 'Agent/1003',
         // c7 300 s; no agent event for Agent/1003, so its time is "No data".
-        queues: [{ queue: 'sales', answered: 1, talkMs: 300_000, avgHandleMs: 300_000 }],
+        queues: [{ queue: 'sales', answered: 1, talkMs: 300_000, avgHandleMs: 300_000, ringsNotAnswered: null }],
         answered: 1,
         talkMs: 300_000,
         avgHandleMs: 300_000,
+        ringsNotAnswered: null,
         loggedInMs: null,
         pausedMs: null,
+        pausedByReason: null,
         availableMs: null,
         occupancyPercent: null,
       },
@@ -120,8 +128,10 @@ describe('cdrflow agents on fixtures/queue_log day1 + day2', () => {
           answered: a.answered,
           talk_ms: a.talkMs,
           avg_handle_seconds: a.avgHandleMs === null ? null : a.avgHandleMs / 1000,
+          rings_not_answered: a.ringsNotAnswered,
           logged_in_ms: a.loggedInMs,
           paused_ms: a.pausedMs,
+          paused_by_reason_ms: Object.fromEntries((a.pausedByReason ?? []).map((r) => [r.reason, r.ms])),
           available_ms: a.availableMs,
           occupancy_percent: a.occupancyPercent,
         })),
@@ -139,7 +149,9 @@ describe('cdrflow agents on fixtures/queue_log day1 + day2', () => {
     for (const out of [JSON.stringify(pseudonymised), markdown, html]) {
       expect(out).not.toMatch(/Agent\/100\d/);
     }
-    expect(markdown).toContain('| Agent 02 | All queues | 2 | 0.1 | 150.0 s | 0.5 | 0.4 | 0.1 | 102.0 % |');
+    expect(markdown).toContain(
+      '| Agent 02 | All queues | 2 | 0.1 | 150.0 s | 0 | 0.5 | 0.4 | lunch 0.4 | 0.1 | 102.0 % |',
+    );
   });
 
   it('prints a table with its definitions, and "No data" for a period without agents', async () => {
@@ -148,9 +160,11 @@ describe('cdrflow agents on fixtures/queue_log day1 + day2', () => {
     expect(lines[0]).toBe('cdrflow \u2014 agents, 1\u20131 Jan 2024');
     // 500 s ÷ 1,698 s = 29.45 %; 500 s ÷ 3 = 166.7 s.
     expect(lines.find((l) => l.startsWith('Agent/1001  All queues'))).toMatch(
-      /^Agent\/1001 +All queues +3 +0\.1 +166\.7 s +0\.5 +0\.0 +0\.5 +29\.4 %$/,
+      /^Agent\/1001 +All queues +3 +0\.1 +166\.7 s +1 +0\.5 +0\.0 +0\.5 +29\.4 %$/,
     );
-    expect(lines.find((l) => l.startsWith('Agent/1003  All queues'))).toMatch(/No data +No data +No data +No data$/);
+    expect(lines.find((l) => l.startsWith('Agent/1003  All queues'))).toMatch(
+      /No data +No data +No data +No data +No data +No data$/,
+    );
     expect(text).toContain('Occupancy: talk time \u00f7 available time.');
     expect(html).toMatch(/^<!DOCTYPE html>/);
     expect(html).toContain('<td>Agent 01</td><td>All queues</td><td>3</td>');

@@ -227,3 +227,89 @@ describe('queue_log staffing', () => {
     expect(s.agentCount()).toBe(0);
   });
 });
+
+describe('queue_log rings not answered and pause reasons', () => {
+  const readAll = (text: string) => {
+    const s = new QueueLogSession(options);
+    const parser = s.openFile('a.log');
+    const batches = [parser.push(new TextEncoder().encode(text)), parser.end()];
+    return {
+      times: batches.flatMap((b) => b.agentTimes.map((a) => parseAgentTime(a))),
+      rejects: batches.flatMap((b) => b.rejects),
+    };
+  };
+
+  it('counts RINGNOANSWER and RINGCANCELED per queue in the interval of the ring, a repeated line once', () => {
+    const { times, rejects } = readAll(
+      log(
+        [0, 'NONE|NONE|Agent/1|AGENTLOGIN|SIP/1'],
+        [10, 'c1|sales|NONE|ENTERQUEUE||07700900001|1'],
+        [25, 'c1|sales|Agent/1|RINGNOANSWER|15000'],
+        [25, 'c1|sales|Agent/1|RINGNOANSWER|15000'], // the same line twice: a duplicate, not a second ring
+        [40, 'c2|housing|NONE|ENTERQUEUE||07700900002|1'],
+        [44, 'c2|housing|Agent/1|RINGCANCELED|4000'],
+        [60, 'c1|sales|NONE|ABANDON|1|1|50'],
+        [62, 'c2|housing|NONE|ABANDON|1|1|22'],
+        [950, 'c3|sales|NONE|ENTERQUEUE||07700900003|1'],
+        [960, 'c3|sales|Agent/1|RINGNOANSWER|10000'],
+        tick(1800),
+      ),
+    );
+    expect(rejects.map((r) => [r.line, r.reason])).toEqual([[4, 'duplicate_line']]);
+    // 09:00: one ring in sales (line 3), one in housing (line 6); 09:15: one in sales (line 10).
+    expect(times.map((a) => [(a.intervalStart / 1000 - T) / 900, a.ringsNotAnswered])).toEqual([
+      [0, { sales: 1, housing: 1 }],
+      [1, { sales: 1 }],
+    ]);
+  });
+
+  it('a static member (no login events) gets a record with its rings and no time', () => {
+    const { times } = readAll(
+      log(
+        [10, 'c1|sales|NONE|ENTERQUEUE||07700900001|1'],
+        [30, 'c1|sales|SIP/7|RINGNOANSWER|20000'],
+        [40, 'c1|sales|NONE|ABANDON|1|1|30'],
+        tick(900),
+      ),
+    );
+    expect(times.map((a) => [a.agent, a.version, a.loggedInMs, a.pausedMs, a.ringsNotAnswered, a.line])).toEqual([
+      ['SIP/7', 901, 0, 0, { sales: 1 }, 2],
+    ]);
+  });
+
+  it('splits paused time by the reason PAUSE gives, and by "" where it gives none', () => {
+    const { times } = readAll(
+      log(
+        [0, 'NONE|NONE|Agent/1|AGENTLOGIN|SIP/1'],
+        [100, 'NONE|NONE|Agent/1|PAUSE|lunch'],
+        [400, 'NONE|NONE|Agent/1|UNPAUSE|'],
+        [500, 'NONE|NONE|Agent/1|PAUSE|'],
+        [1000, 'NONE|NONE|Agent/1|UNPAUSE|'],
+        tick(1800),
+      ),
+    );
+    // 09:00: lunch 100–400 = 300 s, no reason 500–900 = 400 s; 09:15: no reason 900–1000 = 100 s.
+    expect(times.map((a) => [(a.intervalStart / 1000 - T) / 900, a.pausedMs / 1000, a.pausedByReasonMs])).toEqual([
+      [0, 700, { lunch: 300_000, '': 400_000 }],
+      [1, 100, { '': 100_000 }],
+    ]);
+  });
+
+  it('a snapshot from before reasons were kept resumes a pause with no reason', () => {
+    const s = new QueueLogSession(options);
+    read(s, 'a.log', log([0, 'NONE|NONE|Agent/1|AGENTLOGIN|SIP/1'], [100, 'NONE|NONE|Agent/1|PAUSE|lunch']));
+    const old = JSON.parse(JSON.stringify(s.snapshot())) as ReturnType<QueueLogSession['snapshot']>;
+    for (const a of old.agents ?? []) {
+      delete a.pauseReason;
+      delete a.pausedByReasonMs;
+      delete a.ringsNotAnswered;
+    }
+    const out = read(
+      QueueLogSession.restore(options, old),
+      'b.log',
+      log([300, 'NONE|NONE|Agent/1|UNPAUSE|'], tick(900)),
+    );
+    // Paused 100–300; the snapshot was taken at 100, so all 200 s are counted after it, where the reason is unknown.
+    expect(out.map((a) => [a.pausedMs / 1000, a.pausedByReasonMs])).toEqual([[200, { '': 200_000 }]]);
+  });
+});

@@ -16,6 +16,16 @@ export interface AgentTimeSums {
   agent: string;
   loggedInMs: number;
   pausedMs: number;
+  /** `pausedMs` by PAUSE reason ('' for none given); adds up to less than `pausedMs` where older records carry no split. */
+  pausedByReasonMs: Readonly<Record<string, number>>;
+}
+
+/** Rings one agent let go in one queue (queue_log RINGNOANSWER, RINGCANCELED), summed over a period. */
+export interface AgentRingSums {
+  source: string;
+  agent: string;
+  queue: string;
+  ringsNotAnswered: number;
 }
 
 export interface AgentQueueFigures {
@@ -24,6 +34,8 @@ export interface AgentQueueFigures {
   talkMs: number;
   /** talkMs ÷ answered; null without answered calls. */
   avgHandleMs: number | null;
+  /** null when the source logged no agent events for the agent (as its time). */
+  ringsNotAnswered: number | null;
 }
 
 export interface AgentFigures {
@@ -35,9 +47,13 @@ export interface AgentFigures {
   answered: number;
   talkMs: number;
   avgHandleMs: number | null;
+  /** Rings let go over all queues; null when the source logged no agent events for it (a CDR source). */
+  ringsNotAnswered: number | null;
   /** null when the source logged no agent events for it in the period ("No data", never 0). */
   loggedInMs: number | null;
   pausedMs: number | null;
+  /** Paused time by reason, largest first ('' for none given); null with `pausedMs`. */
+  pausedByReason: Array<{ reason: string; ms: number }> | null;
   /** Logged in and not paused. */
   availableMs: number | null;
   /** talkMs ÷ availableMs as a percentage; null without available time. */
@@ -60,18 +76,25 @@ export interface AgentFiguresOptions {
 export function computeAgentFigures(
   calls: readonly AgentCallSums[],
   time: readonly AgentTimeSums[],
+  rings: readonly AgentRingSums[],
   options: AgentFiguresOptions,
 ): AgentFigures[] {
   const key = (source: string, agent: string) => `${source}\u0000${agent}`;
   const agents = new Map<
     string,
-    { source: string; agent: string; queues: AgentQueueFigures[]; time: AgentTimeSums | null }
+    {
+      source: string;
+      agent: string;
+      queues: AgentQueueFigures[];
+      time: AgentTimeSums | null;
+      rings: Map<string, number> | null;
+    }
   >();
   const entry = (source: string, agent: string) => {
     const k = key(source, agent);
     let e = agents.get(k);
     if (e === undefined) {
-      e = { source, agent, queues: [], time: null };
+      e = { source, agent, queues: [], time: null, rings: null };
       agents.set(k, e);
     }
     return e;
@@ -82,9 +105,24 @@ export function computeAgentFigures(
       answered: c.answered,
       talkMs: c.talkMs,
       avgHandleMs: c.answered > 0 ? c.talkMs / c.answered : null,
+      ringsNotAnswered: null,
     });
   }
   for (const t of time) entry(t.source, t.agent).time = t;
+  for (const r of rings) {
+    const e = entry(r.source, r.agent);
+    (e.rings ??= new Map()).set(r.queue, (e.rings.get(r.queue) ?? 0) + r.ringsNotAnswered);
+  }
+  // An agent with agent events has a ring count (0 where none) in every queue it answered or let ring.
+  for (const e of agents.values()) {
+    if (e.time === null && e.rings === null) continue;
+    const known = e.rings ?? new Map<string, number>();
+    for (const [queue] of known) {
+      if (!e.queues.some((q) => q.queue === queue))
+        e.queues.push({ queue, answered: 0, talkMs: 0, avgHandleMs: null, ringsNotAnswered: 0 });
+    }
+    for (const q of e.queues) q.ringsNotAnswered = known.get(q.queue) ?? 0;
+  }
   const sources = new Set([...agents.values()].map((a) => a.source));
   const rows = [...agents.values()].map((a) => {
     const answered = a.queues.reduce((n, q) => n + q.answered, 0);
@@ -100,8 +138,11 @@ export function computeAgentFigures(
         answered,
         talkMs,
         avgHandleMs: answered > 0 ? talkMs / answered : null,
+        ringsNotAnswered:
+          a.time === null && a.rings === null ? null : [...(a.rings?.values() ?? [])].reduce((n, r) => n + r, 0),
         loggedInMs: a.time?.loggedInMs ?? null,
         pausedMs: a.time?.pausedMs ?? null,
+        pausedByReason: a.time === null ? null : byReason(a.time),
         availableMs,
         occupancyPercent: availableMs !== null && availableMs > 0 ? (100 * talkMs) / availableMs : null,
       } satisfies AgentFigures,
@@ -116,6 +157,15 @@ export function computeAgentFigures(
 /** Talk time ÷ available time, to one decimal, rounded on the exact milliseconds. */
 export function formatOccupancy(f: AgentFigures): string | null {
   return f.availableMs !== null && f.availableMs > 0 ? `${formatRatio(100 * f.talkMs, f.availableMs, 1)} %` : null;
+}
+
+/** Paused time by reason, largest first; time paused in records that carried no split is under reason ''. */
+function byReason(t: AgentTimeSums): Array<{ reason: string; ms: number }> {
+  const split = Object.entries(t.pausedByReasonMs).filter(([, ms]) => ms > 0);
+  const unsplit = t.pausedMs - split.reduce((n, [, ms]) => n + ms, 0);
+  const known = new Map(split);
+  if (unsplit > 0) known.set('', (known.get('') ?? 0) + unsplit);
+  return [...known].map(([reason, ms]) => ({ reason, ms })).sort((x, y) => y.ms - x.ms || compare(x.reason, y.reason));
 }
 
 function compare(a: string, b: string): number {

@@ -121,6 +121,7 @@ export type {
   AgentFigures,
   AgentFiguresOptions,
   AgentQueueFigures,
+  AgentRingSums,
   AgentTimeSums,
 } from './agent-figures';
 export { ErlangInputError, averageWaitSeconds, erlangB, erlangC, requiredAgents, serviceLevel } from './erlang-c';

@@ -3,7 +3,7 @@ import { INTERVAL_MS } from './interval';
 import { EARLIEST_RECORD_MS, LATEST_RECORD_MS } from './record-time-bounds';
 
 /**
- * One agent's logged-in and paused time in one 15-minute UTC interval, from
+ * One agent's logged-in and paused time, and rings it let go, in one 15-minute UTC interval, from
  * queue_log agent events (docs/kpi.md, "Staffing"). `agent` is the member
  * interface as queue_log writes it (`Agent/1001`, `SIP/1001`): staff, not
  * callers, so it is kept as it is (docs/decisions.md).
@@ -32,6 +32,14 @@ export const AgentTimeV1 = z
       .refine((v) => v % INTERVAL_MS === 0, 'must be on a 15-minute UTC boundary'),
     loggedInMs: z.number().int().nonnegative().max(INTERVAL_MS),
     pausedMs: z.number().int().nonnegative().max(INTERVAL_MS),
+    /**
+     * Rings the agent let go unanswered (RINGNOANSWER, and RINGCANCELED where
+     * the Asterisk version logs it), by queue. Defaults to {} so records
+     * written before it was collected still decode.
+     */
+    ringsNotAnswered: z.record(z.string(), z.number().int().positive()).default({}),
+    /** `pausedMs` by PAUSE reason ('' for none given); {} in records written before reasons were collected. */
+    pausedByReasonMs: z.record(z.string(), z.number().int().positive().max(INTERVAL_MS)).default({}),
     file: z.string(),
     line: z.number().int().nonnegative(),
   })
@@ -39,6 +47,10 @@ export const AgentTimeV1 = z
   .superRefine((r, ctx) => {
     if (r.pausedMs > r.loggedInMs) {
       ctx.addIssue({ code: 'custom', path: ['pausedMs'], message: 'is more than loggedInMs' });
+    }
+    const byReason = Object.values(r.pausedByReasonMs).reduce((n, ms) => n + ms, 0);
+    if (byReason > r.pausedMs) {
+      ctx.addIssue({ code: 'custom', path: ['pausedByReasonMs'], message: 'adds up to more than pausedMs' });
     }
     if (r.id !== agentTimeId(r.source, r.agent, r.intervalStart)) {
       ctx.addIssue({ code: 'custom', path: ['id'], message: 'must be <source>:agent:<agent>:<intervalStart>' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  decodeMessage,
   decodeRecord,
   encodeRecord,
   parseAgentTime,
@@ -77,6 +78,8 @@ describe('agent_time.v1', () => {
     intervalStart: start,
     loggedInMs: 900_000,
     pausedMs: 120_000,
+    ringsNotAnswered: { housing: 2 },
+    pausedByReasonMs: { lunch: 100_000, '': 20_000 },
     file: 'queue_log',
     line: 3,
   };
@@ -94,5 +97,26 @@ describe('agent_time.v1', () => {
     expect(() => parseAgentTime({ ...agentTime, loggedInMs: 900_001 })).toThrow(/loggedInMs/);
     expect(() => parseAgentTime({ ...agentTime, loggedInMs: 60_000 })).toThrow(/pausedMs: is more than loggedInMs/);
     expect(() => parseAgentTime({ ...agentTime, agent: 'SIP/1' })).toThrow(/id: must be/);
+    expect(() => parseAgentTime({ ...agentTime, pausedByReasonMs: { lunch: 120_001 } })).toThrow(
+      /pausedByReasonMs: adds up to more than pausedMs/,
+    );
+    expect(() => parseAgentTime({ ...agentTime, ringsNotAnswered: { housing: 0 } })).toThrow(/ringsNotAnswered/);
+  });
+
+  it('reads a record written before rings and pause reasons were collected as having none', () => {
+    const before: Partial<AgentTime> = { ...agentTime };
+    delete before.ringsNotAnswered;
+    delete before.pausedByReasonMs;
+    expect(decodeRecord(JSON.stringify(before))).toEqual({ ...agentTime, ringsNotAnswered: {}, pausedByReasonMs: {} });
+    const fields = Object.keys(before).filter((k) => k !== 'schema');
+    const envelope = {
+      envelope: 'rows.v1',
+      schema: 'agent_time.v1',
+      fields,
+      rows: [fields.map((f) => (before as Record<string, unknown>)[f])],
+    };
+    expect(decodeMessage(JSON.stringify(envelope)).records).toEqual([
+      { ...agentTime, ringsNotAnswered: {}, pausedByReasonMs: {} },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { AgentCallSums, AgentTimeSums } from '@cdrflow/kpi';
+import type { AgentCallSums, AgentRingSums, AgentTimeSums } from '@cdrflow/kpi';
 import type { AgentQueries } from './interfaces';
 import type { StoreSql } from './sql';
 import type { RangeQuery } from './types';
@@ -12,7 +12,8 @@ import type { RangeQuery } from './types';
  */
 export const LATEST_AGENT_INTERVALS = `(
   SELECT a.interval_start AS interval_start, a.source AS source, a.agent AS agent,
-         a.logged_in_ms AS logged_in_ms, a.paused_ms AS paused_ms
+         a.logged_in_ms AS logged_in_ms, a.paused_ms AS paused_ms,
+         a.rings_not_answered AS rings_not_answered, a.paused_by_reason_ms AS paused_by_reason_ms
   FROM agent_time AS a
   INNER JOIN committed_offsets AS o
       ON a.consumer_group = o.consumer_group AND a.src_topic = o.topic AND a.src_partition = o.partition
@@ -65,19 +66,49 @@ export class ClickHouseAgentQueries implements AgentQueries {
     return rows.map((r) => ({ ...r, answered: Number(r.answered), talkMs: Number(r.talkMs) }));
   }
 
+  /**
+   * Intervals with logged-in time only: an interval that holds rings alone (a
+   * static member) says nothing about the agent's time, which stays "No data".
+   */
   async agentTime(range: RangeQuery): Promise<AgentTimeSums[]> {
     const rows = await this.sql.select<{
       source: string;
       agent: string;
       loggedInMs: number | string;
       pausedMs: number | string;
+      reasons: string[];
+      reasonMs: (number | string)[];
     }>(
-      `SELECT source, agent, sum(logged_in_ms) AS loggedInMs, sum(paused_ms) AS pausedMs
+      `SELECT source, agent, sum(logged_in_ms) AS loggedInMs, sum(paused_ms) AS pausedMs,
+              mapKeys(sumMap(paused_by_reason_ms)) AS reasons, mapValues(sumMap(paused_by_reason_ms)) AS reasonMs
        FROM ${LATEST_AGENT_INTERVALS}
+       WHERE logged_in_ms > 0
        GROUP BY source, agent
        ORDER BY source, agent`,
       { from: range.fromMs, to: range.toMs },
     );
-    return rows.map((r) => ({ ...r, loggedInMs: Number(r.loggedInMs), pausedMs: Number(r.pausedMs) }));
+    return rows.map(({ reasons, reasonMs, ...r }) => ({
+      ...r,
+      loggedInMs: Number(r.loggedInMs),
+      pausedMs: Number(r.pausedMs),
+      pausedByReasonMs: Object.fromEntries(reasons.map((reason, i) => [reason, Number(reasonMs[i])])),
+    }));
+  }
+
+  async agentRings(range: RangeQuery): Promise<AgentRingSums[]> {
+    const rows = await this.sql.select<{
+      source: string;
+      agent: string;
+      queue: string;
+      ringsNotAnswered: number | string;
+    }>(
+      `SELECT source, agent, queue, sum(rings) AS ringsNotAnswered
+       FROM ${LATEST_AGENT_INTERVALS}
+       ARRAY JOIN mapKeys(rings_not_answered) AS queue, mapValues(rings_not_answered) AS rings
+       GROUP BY source, agent, queue
+       ORDER BY source, agent, queue`,
+      { from: range.fromMs, to: range.toMs },
+    );
+    return rows.map((r) => ({ ...r, ringsNotAnswered: Number(r.ringsNotAnswered) }));
   }
 }

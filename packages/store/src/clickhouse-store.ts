@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import {
   emptySurveyAccumulator,
   type AgentCallSums,
+  type AgentRingSums,
   type AgentTimeSums,
   type CallAccumulator,
   type IntervalDelta,
@@ -346,6 +347,7 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
       `SELECT r, sum(logged_in_ms) AS loggedInMs, sum(paused_ms) AS pausedMs, uniqExact(source, agent) AS agents
        FROM ${LATEST_AGENT_INTERVALS}
        ARRAY JOIN ${rangeIndexes('toUnixTimestamp(interval_start) * 1000', ranges)} AS r
+       WHERE logged_in_ms > 0
        GROUP BY r`,
       { from: span.fromMs, to: span.toMs },
     );
@@ -435,6 +437,10 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
 
   agentTime(range: RangeQuery): Promise<AgentTimeSums[]> {
     return this.agentQueries.agentTime(range);
+  }
+
+  agentRings(range: RangeQuery): Promise<AgentRingSums[]> {
+    return this.agentQueries.agentRings(range);
   }
 
   // ---- StaffingQueries (staffing-queries.ts) ---------------------------------------

@@ -1,5 +1,6 @@
 import type {
   AgentCallSums,
+  AgentRingSums,
   AgentTimeSums,
   IntervalDelta,
   IntervalQueueCalls,
@@ -97,6 +98,8 @@ export interface AgentQueries {
   agentCalls(range: RangeQuery): Promise<AgentCallSums[]>;
   /** Logged-in and paused time of the agent intervals starting in the range, per source and agent. */
   agentTime(range: RangeQuery): Promise<AgentTimeSums[]>;
+  /** Rings let go (RINGNOANSWER, RINGCANCELED) in the agent intervals starting in the range, per source, agent and queue. */
+  agentRings(range: RangeQuery): Promise<AgentRingSums[]>;
 }
 
 /** The per-interval sums that required staff (Erlang C) is sized from, committed rows only. */

@@ -115,6 +115,8 @@ export function agentTimeRow(a: AgentTime, p: Provenance) {
     interval_start: Math.floor(a.intervalStart / 1000),
     logged_in_ms: a.loggedInMs,
     paused_ms: a.pausedMs,
+    rings_not_answered: a.ringsNotAnswered,
+    paused_by_reason_ms: a.pausedByReasonMs,
     file: a.file,
     line: a.line,
     ...provenanceColumns(p),

@@ -58,6 +58,8 @@ function agentTime(overrides: Partial<AgentTime> & { agent: string }): AgentTime
     intervalStart,
     loggedInMs: QUARTER_HOUR,
     pausedMs: 0,
+    ringsNotAnswered: {},
+    pausedByReasonMs: {},
     file: 'queue_log',
     line: 1,
     ...overrides,

@@ -31,6 +31,8 @@ function agentTime(agent: string, version: number): AgentTime {
     intervalStart: NINE,
     loggedInMs: 60_000,
     pausedMs: 0,
+    ringsNotAnswered: {},
+    pausedByReasonMs: {},
     file: 'queue_log',
     line: version,
   };

@@ -83,6 +83,12 @@ export interface QueueLogAgentState {
   intervalStartMs: number;
   loggedInMs: number;
   pausedMs: number;
+  /** Why it is paused now (PAUSE's data1; '' when none is given); absent in snapshots written before reasons were kept. */
+  pauseReason?: string;
+  /** `pausedMs` by reason; absent in older snapshots (their paused time so far then has no reason: ''). */
+  pausedByReasonMs?: Record<string, number>;
+  /** Rings let go in this interval by queue (RINGNOANSWER, RINGCANCELED); absent in older snapshots. */
+  ringsNotAnswered?: Record<string, number>;
   /** The event that last changed its state. */
   file: string;
   line: number;
@@ -485,6 +491,7 @@ export class QueueLogSession {
       case 'agent':
         return this.agentEvent(ev, file, line, out);
       case 'ring':
+        return this.ringEvent(ev, file, line, text, out);
       case 'marker':
       case 'ignored':
         return;
@@ -506,7 +513,7 @@ export class QueueLogSession {
     this.agentBoundaryMs = start + INTERVAL_MS;
     for (const [name, agent] of this.agents) {
       this.countAgent(agent, start, out);
-      if (!isLoggedIn(agent) && agent.loggedInMs === 0) this.agents.delete(name);
+      if (!isLoggedIn(agent) && !holdsFigures(agent)) this.agents.delete(name);
     }
   }
 
@@ -516,7 +523,7 @@ export class QueueLogSession {
     if (now === null) return;
     for (const agent of this.agents.values()) {
       this.countAgent(agent, now, out);
-      if (agent.loggedInMs > 0) this.emitAgent(agent, 1 + Math.floor((now - agent.intervalStartMs) / 1000), out);
+      if (holdsFigures(agent)) this.emitAgent(agent, 1 + Math.floor((now - agent.intervalStartMs) / 1000), out);
     }
   }
 
@@ -530,14 +537,19 @@ export class QueueLogSession {
       const upTo = toMs < end ? toMs : end;
       if (isLoggedIn(agent)) {
         agent.loggedInMs += upTo - agent.countedToMs;
-        if (agent.paused) agent.pausedMs += upTo - agent.countedToMs;
+        if (agent.paused) {
+          agent.pausedMs += upTo - agent.countedToMs;
+          addTo((agent.pausedByReasonMs ??= {}), agent.pauseReason ?? '', upTo - agent.countedToMs);
+        }
       }
       agent.countedToMs = upTo;
       if (upTo === end) {
-        if (agent.loggedInMs > 0) this.emitAgent(agent, INTERVAL_MS / 1000 + 1, out);
+        if (holdsFigures(agent)) this.emitAgent(agent, INTERVAL_MS / 1000 + 1, out);
         agent.intervalStartMs = end;
         agent.loggedInMs = 0;
         agent.pausedMs = 0;
+        agent.pausedByReasonMs = {};
+        agent.ringsNotAnswered = {};
         // An agent logged out has no more time to count: jump to the end.
         if (!isLoggedIn(agent)) {
           agent.countedToMs = toMs;
@@ -558,6 +570,8 @@ export class QueueLogSession {
       intervalStart: agent.intervalStartMs,
       loggedInMs: agent.loggedInMs,
       pausedMs: agent.pausedMs,
+      ringsNotAnswered: { ...agent.ringsNotAnswered },
+      pausedByReasonMs: { ...agent.pausedByReasonMs },
       file: agent.file,
       line: agent.line,
     });
@@ -568,26 +582,8 @@ export class QueueLogSession {
    * a line older than that: time already emitted is never rewritten).
    */
   private agentEvent(ev: QueueLogEvent, file: string, line: number, out: ParseBatch): void {
-    const name = ev.agent;
-    if (name === '' || name === 'NONE') return; // no agent named: nothing to count
-    let agent = this.agents.get(name);
-    if (agent === undefined) {
-      agent = {
-        agent: name,
-        login: false,
-        queues: [],
-        paused: false,
-        countedToMs: ev.atMs,
-        intervalStartMs: intervalStart(ev.atMs),
-        loggedInMs: 0,
-        pausedMs: 0,
-        file,
-        line,
-      };
-      this.agents.set(name, agent);
-    } else {
-      this.countAgent(agent, ev.atMs, out);
-    }
+    const agent = this.agentAt(ev, file, line, out);
+    if (agent === undefined) return; // no agent named: nothing to count
     switch (ev.event) {
       case 'AGENTLOGIN':
       case 'AGENTCALLBACKLOGIN':
@@ -614,6 +610,7 @@ export class QueueLogSession {
       case 'PAUSE':
       case 'PAUSEALL':
         agent.paused = true;
+        agent.pauseReason = ev.data[0] ?? '';
         applyPause((agent.pauses ??= []), agent.queues, ev.event, ev.queue, ev.data[0] ?? '');
         break;
       case 'UNPAUSE':
@@ -630,6 +627,63 @@ export class QueueLogSession {
     }
     agent.file = file;
     agent.line = line;
+  }
+
+  /** The agent an event names, its time counted up to the event; undefined for no agent (`NONE`). */
+  private agentAt(ev: QueueLogEvent, file: string, line: number, out: ParseBatch): QueueLogAgentState | undefined {
+    const name = ev.agent;
+    if (name === '' || name === 'NONE') return undefined;
+    let agent = this.agents.get(name);
+    if (agent === undefined) {
+      agent = {
+        agent: name,
+        login: false,
+        queues: [],
+        paused: false,
+        countedToMs: ev.atMs,
+        intervalStartMs: intervalStart(ev.atMs),
+        loggedInMs: 0,
+        pausedMs: 0,
+        file,
+        line,
+      };
+      this.agents.set(name, agent);
+    } else {
+      this.countAgent(agent, ev.atMs, out);
+    }
+    return agent;
+  }
+
+  /**
+   * A ring the member let go: RINGNOANSWER (written by every queue_log
+   * Asterisk, from app_queue.c's rna()) or RINGCANCELED (app_queue.c in later
+   * versions, when ringing stops because the caller left or another member
+   * answered). Counted in the agent's interval by queue, also for a static
+   * member with no login events. A line already read for the call (a
+   * repeated line) is a `duplicate_line`, as for every call event.
+   */
+  private ringEvent(ev: QueueLogEvent, file: string, line: number, text: string, out: ParseBatch): void {
+    const call = this.calls.get(ev.callid);
+    if (call !== undefined) {
+      const key = [ev.atMs, ev.queue, ev.agent, ev.event, ev.dataText].join('|');
+      if (call.keys.includes(key))
+        return this.reject(
+          file,
+          line,
+          'duplicate_line',
+          `${ev.event} for call ${ev.callid} was already read`,
+          text,
+          out,
+        );
+      call.keys.push(key);
+    }
+    const agent = this.agentAt(ev, file, line, out);
+    if (agent === undefined) return;
+    addTo((agent.ringsNotAnswered ??= {}), ev.queue, 1);
+    if (!isLoggedIn(agent)) {
+      agent.file = file;
+      agent.line = line;
+    }
   }
 
   private answeredAt(queue: string, atMs: number): void {
@@ -927,9 +981,20 @@ function closedIn(stints: readonly QueueLogStintState[], queue: string): QueueLo
 function copyAgent(agent: QueueLogAgentState): QueueLogAgentState {
   const copy = { ...agent, queues: [...agent.queues] };
   if (agent.pauses !== undefined) copy.pauses = agent.pauses.map((p) => ({ ...p }));
+  if (agent.pausedByReasonMs !== undefined) copy.pausedByReasonMs = { ...agent.pausedByReasonMs };
+  if (agent.ringsNotAnswered !== undefined) copy.ringsNotAnswered = { ...agent.ringsNotAnswered };
   return copy;
 }
 
 function isLoggedIn(agent: QueueLogAgentState): boolean {
   return agent.login || agent.queues.length > 0;
+}
+
+/** Whether an agent's current interval holds anything to emit: time, or rings let go. */
+function holdsFigures(agent: QueueLogAgentState): boolean {
+  return agent.loggedInMs > 0 || Object.keys(agent.ringsNotAnswered ?? {}).length > 0;
+}
+
+function addTo(counts: Record<string, number>, key: string, n: number): void {
+  counts[key] = (counts[key] ?? 0) + n;
 }
