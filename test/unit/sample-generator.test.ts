@@ -249,3 +249,85 @@ describe('sample generator', () => {
     expect(reentered).toBe(0);
   });
 });
+
+/**
+ * The roster must be one a contact centre could run: read back from the
+ * queue_log text, no agent is on two calls at once, every call connects to
+ * an agent who is logged in to that queue and not on a break, and nobody
+ * logs in after the day they left.
+ */
+describe('sample roster', () => {
+  interface AgentDay {
+    sessions: Array<[number, number]>;
+    pauses: Array<[number, number]>;
+    calls: Array<[number, number]>;
+  }
+
+  async function agentDays(): Promise<Map<string, AgentDay>> {
+    const days = new Map<string, AgentDay>();
+    const pbx = join(dirA, 'pbx');
+    for (const file of await readdir(pbx)) {
+      const open = new Map<string, number>();
+      const connected = new Map<string, number>();
+      for (const line of (await readFile(join(pbx, file), 'utf8')).split('\n')) {
+        const [time, callid, queue, agent, event] = line.split('|');
+        if (time === undefined || agent === undefined || !/^\d+$/.test(time)) continue;
+        const at = Number(time);
+        const key = `${file}|${queue}|${agent}`;
+        const day = days.get(key) ?? { sessions: [], pauses: [], calls: [] };
+        days.set(key, day);
+        if (event === 'ADDMEMBER' || event === 'PAUSE') open.set(`${event}|${key}`, at);
+        else if (event === 'REMOVEMEMBER') day.sessions.push([open.get(`ADDMEMBER|${key}`) ?? NaN, at]);
+        else if (event === 'UNPAUSE') day.pauses.push([open.get(`PAUSE|${key}`) ?? NaN, at]);
+        else if (event === 'CONNECT') connected.set(`${callid}|${agent}`, at);
+        else if (event === 'COMPLETECALLER' || event === 'COMPLETEAGENT')
+          day.calls.push([connected.get(`${callid}|${agent}`) ?? NaN, at]);
+      }
+    }
+    return days;
+  }
+
+  const inside = (t: number, spans: ReadonlyArray<[number, number]>): boolean =>
+    spans.some(([a, b]) => t >= a && t < b);
+
+  it('never puts an agent on two calls at once, or a call to an agent who is logged off or on a break', async () => {
+    let calls = 0;
+    const faults: string[] = [];
+    for (const [key, day] of await agentDays()) {
+      const sorted = [...day.calls].sort((x, y) => x[0] - y[0]);
+      sorted.forEach(([connect, end], i) => {
+        calls++;
+        const next = sorted[i + 1];
+        if (next !== undefined && next[0] < end) faults.push(`${key}: overlapping calls at ${next[0]}`);
+        if (!inside(connect, day.sessions)) faults.push(`${key}: call at ${connect} while logged off`);
+        if (inside(connect, day.pauses)) faults.push(`${key}: call at ${connect} on a break`);
+      });
+    }
+    expect(faults.slice(0, 5)).toEqual([]);
+    expect(calls).toBe(114_293);
+  });
+
+  it('answers several calls per staffed hour, with leavers gone in 2019-20 Q4', async () => {
+    const q3 = summary.quarters['2019-20Q3'];
+    const q4 = summary.quarters['2019-20Q4'];
+    const perStaffedHour = (q: typeof q3): number =>
+      (q?.answered ?? 0) / ((q?.staffing?.staffedSeconds ?? Infinity) / 3600);
+    // The roster this replaced logged in every extension: 0.8 answered calls per staffed hour.
+    expect(perStaffedHour(q3)).toBeGreaterThan(2);
+    // Calls rose by 1,500 while four agents left: fewer staffed hours than the quarter before.
+    expect(q4?.offered).toBe((q3?.offered ?? 0) + 1500);
+    expect(q4?.staffing?.staffedSeconds).toBeLessThan(q3?.staffing?.staffedSeconds ?? 0);
+    const leavers = await agentDays();
+    for (const [agent, until] of [
+      ['PJSIP/2103', '2020-01-20'],
+      ['PJSIP/2204', '2020-02-03'],
+      ['PJSIP/2205', '2020-02-17'],
+      ['PJSIP/2303', '2020-03-02'],
+    ] as const) {
+      const after = [...leavers.keys()].filter(
+        (k) => k.endsWith(`|${agent}`) && k.slice('queue_log-'.length, 'queue_log-'.length + 10) >= until,
+      );
+      expect({ agent, after }).toEqual({ agent, after: [] });
+    }
+  });
+});

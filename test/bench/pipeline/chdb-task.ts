@@ -6,9 +6,12 @@
  * - `baseline`: what a user could do without cdrflow. Loads the same CDR CSV
  *   into a MergeTree table with `INSERT … SELECT … FROM file(…, CSV, …)`,
  *   then computes the quarterly KPIs in SQL (legs folded by linkedid or
- *   uniqueid as the cdr_csv parser folds them; answered if any leg was,
- *   abandoned for NO ANSWER/CANCEL, wait of answered = first answer − first
- *   start; inbound only; fiscal quarters in the reporting zone).
+ *   uniqueid as the cdr_csv parser folds them; answered when a leg reached
+ *   an agent (ANSWERED, billsec > 0, a dstchannel that is not Local/, lastapp
+ *   Queue or Dial: the parser's default rule, docs/decisions.md §33);
+ *   unanswered calls that reached Queue or had a NO ANSWER/CANCEL leg are
+ *   abandoned; wait of answered = that leg's answer − first start; inbound
+ *   only; fiscal quarters in the reporting zone).
  * - `verify`: the pipeline's answer: `interval_stats_committed` summed per
  *   fiscal quarter (inbound), from the aggregator's chDB folder or a server URL.
  */
@@ -113,6 +116,11 @@ function shape(result: Row[]): ChdbTaskResult['quarters'] {
   );
 }
 
+/** The cdr_csv parser's default agent leg (CdrCallRule.isAgentLeg with agentApps Queue, Dial). */
+const AGENT_LEG =
+  "disposition = 'ANSWERED' AND answer IS NOT NULL AND billsec > 0 AND dstchannel != '' " +
+  "AND NOT startsWith(dstchannel, 'Local/') AND lower(lastapp) IN ('queue', 'dial')";
+
 async function baseline(client: ClickHouseClient, task: Extract<ChdbTask, { kind: 'baseline' }>) {
   const structure = structureOf(task.columns, task.zone);
   const key = task.columns.includes('linkedid')
@@ -135,14 +143,14 @@ async function baseline(client: ClickHouseClient, task: Extract<ChdbTask, { kind
        SELECT ${key} AS k,
               min(start) AS arrived,
               argMin(dcontext, start) AS context,
-              argMin(disposition, start) AS first_disposition,
-              countIf(disposition = 'ANSWERED') > 0 AS is_answered,
-              minIf(answer, disposition = 'ANSWERED' AND answer IS NOT NULL) AS answered_at
+              countIf(${AGENT_LEG}) > 0 AS is_answered,
+              minIf(answer, ${AGENT_LEG}) AS answered_at,
+              countIf(lower(lastapp) = 'queue' OR disposition IN ('NO ANSWER', 'CANCEL')) > 0 AS gave_up
        FROM cdr GROUP BY k)
      SELECT ${fiscalQuarterSql('arrived', task.reportZone, task.fiscalYearStartMonth)} AS quarter,
             toInt64(count()) AS calls,
             toInt64(countIf(is_answered)) AS answered,
-            toInt64(countIf(NOT is_answered AND first_disposition IN ('NO ANSWER', 'CANCEL'))) AS abandoned,
+            toInt64(countIf(NOT is_answered AND gave_up)) AS abandoned,
             toInt64(sumIf(dateDiff('second', arrived, answered_at), is_answered) * 1000) AS answeredWaitMs
      FROM calls
      ${notIn('context', [...task.outboundContexts, ...task.internalContexts])}
