@@ -54,3 +54,16 @@ export async function targetHealth(url: string): Promise<Array<{ job: string; he
   }>(url, '/api/v1/targets');
   return data.activeTargets.map((t) => ({ job: t.labels['job'] ?? '', health: t.health, lastError: t.lastError }));
 }
+
+/** Waits until Prometheus has scraped `count` targets successfully. */
+export async function waitForTargetsUp(
+  url: string,
+  count: number,
+  options: { timeoutMs: number; context: () => string },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  while ((await targetHealth(url)).filter((t) => t.health === 'up').length < count) {
+    if (Date.now() > deadline) throw new Error(`Prometheus did not scrape ${count} targets\n${options.context()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { composeAggregator, type Aggregator } from '@cdrflow/aggregator';
 import { EmbeddedBus, topicNames, topicSpecs } from '@cdrflow/bus';
-import { composeCollector, type Collector, type ProgressListener } from '@cdrflow/collector';
+import { composeCollector, type Collector, type ProgressListener, type QueueLogFollower } from '@cdrflow/collector';
 import { storeOptions, type Config } from '@cdrflow/config';
 import { ClickHouseStore } from '@cdrflow/store';
 
@@ -22,6 +22,8 @@ export class EmbeddedPipeline {
     readonly store: ClickHouseStore,
     readonly bus: EmbeddedBus,
     readonly collector: Collector,
+    /** One per source with `follow:`; idle until `run --watch` runs them. */
+    readonly followers: readonly QueueLogFollower[],
     readonly aggregator: Aggregator,
   ) {}
 
@@ -29,7 +31,7 @@ export class EmbeddedPipeline {
     const store = await openStore(config);
     const bus = new EmbeddedBus({ dir: join(config.dataDir, 'bus') });
     await bus.ensureTopics(topicSpecs(config.bus.partitions, topicNames(config.bus.topicNamespace)));
-    const { collector } = composeCollector({
+    const { collector, followers } = composeCollector({
       config,
       producer: bus.producer(),
       log: log.child({ service: 'collector' }),
@@ -37,7 +39,7 @@ export class EmbeddedPipeline {
     });
     const aggregator = composeAggregator({ config, bus, store, log: log.child({ service: 'aggregator' }) });
     await aggregator.start();
-    return new EmbeddedPipeline(config.dataDir, store, bus, collector, aggregator);
+    return new EmbeddedPipeline(config.dataDir, store, bus, collector, followers, aggregator);
   }
 
   async close(): Promise<void> {

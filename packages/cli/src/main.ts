@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigError } from '@cdrflow/config';
 import type { Config } from '@cdrflow/config';
-import { planInboxes, planPaths, watchedInboxes } from '@cdrflow/collector';
+import { planInboxes, planPaths } from '@cdrflow/collector';
 import {
   collectNotes,
   existingPaths,
@@ -21,8 +21,8 @@ import {
 } from './ingest-run';
 import { OUTPUT_FORMATS } from '@cdrflow/report';
 import { openStore } from './embedded-pipeline';
-import { LOG_LEVELS, createLogger, positiveInt, reportError } from '@cdrflow/telemetry';
-import { InboxWatcher } from '@cdrflow/collector';
+import { LOG_LEVELS, createLogger, portNumber, positiveInt, reportError } from '@cdrflow/telemetry';
+import { WallboardNeedsWatchError, watchRun } from './watch-run';
 import { ensureSampleExports } from './sample';
 import { callHandlingRules, DEFAULT_ALERT_RULE_OPTIONS } from '@cdrflow/ops';
 import { dashboardJson, grafanaDashboards } from '@cdrflow/ops';
@@ -105,8 +105,18 @@ addReportOptions(
       '--watch',
       'keep running: read new files once unchanged for one --interval (a file still being written waits)',
     )
-    .option('--interval <seconds>', 'seconds between inbox scans with --watch', positiveInt, 10),
-).action(async (options: ReportOptions & { watch?: boolean; interval: number }) => {
+    .option('--interval <seconds>', 'seconds between inbox scans with --watch', positiveInt, 10)
+    .option(
+      '--wallboard-port <port>',
+      'with --watch: serve the live wallboard on this port (at / and /wallboard; 0 picks a free port)',
+      portNumber,
+    ),
+).action(async (options: ReportOptions & { watch?: boolean; interval: number; wallboardPort?: number }) => {
+  if (options.wallboardPort !== undefined && options.watch !== true) {
+    throw new WallboardNeedsWatchError(
+      '--wallboard-port needs --watch: the wallboard shows the live state a watching run holds',
+    );
+  }
   const config = load();
   if (globals().sample === true && (await ensureSampleExports(config.dataDir))) {
     process.stderr.write(`cdrflow: wrote the sample exports into ${config.dataDir}/inbox\n`);
@@ -134,22 +144,12 @@ addReportOptions(
       );
     }
     if (options.watch === true) {
-      const watcher = new InboxWatcher({
-        collector: pipeline.collector,
-        inboxes: watchedInboxes(config),
-        pollIntervalMs: options.interval * 1000,
+      await watchRun(pipeline, config, {
+        intervalSeconds: options.interval,
+        wallboardPort: options.wallboardPort,
+        onNewFiles: () => printReport(config, options, pipeline.store, globals()),
         log: createLogger(globals().logLevel),
       });
-      const stop = () => watcher.stop();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-      while (!watcher.stopped) {
-        if ((await watcher.scanOnce(Date.now())) > 0) {
-          await pipeline.aggregator.drain();
-          await printReport(config, options, pipeline.store, globals());
-        }
-        await watcher.pause();
-      }
     }
   } finally {
     await pipeline.close();

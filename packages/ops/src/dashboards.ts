@@ -161,6 +161,23 @@ function stat(title: string, unit: string, query: Query): StatPanelBuilder {
     .height(6);
 }
 
+/** The `$queue` variable: the queues a metric has seen, several or all. */
+function queueVariable(metric: MetricDefinition): QueryVariableBuilder {
+  return (
+    new QueryVariableBuilder('queue')
+      .label('Queue')
+      .datasource(PROMETHEUS_DATASOURCE)
+      .query(`label_values(${metric.name}, queue)`)
+      .refresh(VariableRefresh.OnTimeRangeChanged)
+      .sort(VariableSort.AlphabeticalCaseInsensitiveAsc)
+      .multi(true)
+      .includeAll(true)
+      // Without it "All" expands to every value listed, and a queue first seen since the list loaded is left out.
+      .allValue('.*')
+      .current({ text: 'All', value: '$__all' })
+  );
+}
+
 function dashboard(builder: DashboardBuilder): Dashboard {
   const built = builder.build();
   // The SDK leaves ids to the caller (rows get 0); Grafana needs them unique to link and edit panels.
@@ -239,19 +256,7 @@ function overview(settings: KpiSettings): Dashboard {
 
   const builder = base('cdrflow-overview', 'cdrflow — call handling', '1m')
     .time({ from: 'now-24h', to: 'now' })
-    .withVariable(
-      new QueryVariableBuilder('queue')
-        .label('Queue')
-        .datasource(PROMETHEUS_DATASOURCE)
-        .query(`label_values(${METRICS.callsOffered.name}, queue)`)
-        .refresh(VariableRefresh.OnTimeRangeChanged)
-        .sort(VariableSort.AlphabeticalCaseInsensitiveAsc)
-        .multi(true)
-        .includeAll(true)
-        // Without it "All" expands to every value listed, and a queue first seen since the list loaded is left out.
-        .allValue('.*')
-        .current({ text: 'All', value: '$__all' }),
-    )
+    .withVariable(queueVariable(METRICS.callsOffered))
     .withRow(new RowBuilder('Contacts'))
     .withPanel(
       timeseries('Contacts offered, answered and abandoned per minute', units.CountsPerMinute, [
@@ -403,6 +408,87 @@ function pipeline(): Dashboard {
 }
 
 /**
+ * The wallboard for Grafana sites: per queue, the collector's live gauges
+ * (callers waiting, longest wait against the CSU10 target, agents by state)
+ * and the aggregator's counters over Grafana's "Today so far" range
+ * (`now/d` to `now`, so `$__range` is the time since local midnight in the
+ * dashboard's zone). Today's counts are by when the aggregator wrote the
+ * calls, net of corrections; `cdrflow report` is the exact figure by arrival.
+ */
+function live(settings: KpiSettings): Dashboard {
+  const byQueue = ' by (queue) ';
+  const today = (metric: NetCounterDefinition) => net(metric, QUEUE, RANGE, byQueue, 'increase');
+  const target = targetFor('CSU10', settings);
+  const perQueue = (title: string, unit: string, expr: string, legend = '{{queue}}') =>
+    new StatPanelBuilder()
+      .title(title)
+      .datasource(PROMETHEUS_DATASOURCE)
+      .unit(unit)
+      .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']))
+      .withTarget(prometheusQuery({ expr, legend }, 0).instant())
+      .mappings([NO_DATA_MAPPING])
+      .graphMode(BigValueGraphMode.None)
+      .colorMode(BigValueColorMode.None)
+      .height(6);
+  const longestWait = perQueue(
+    target === null ? 'Longest wait now' : `Longest wait now (target ${formatTarget(target, 'seconds')})`,
+    units.Seconds,
+    `time() - min${byQueue}(${METRICS.queueOldestWaitingSince.name}{${QUEUE}})`,
+  )
+    .description(
+      'Now minus the ENTERQUEUE time of the longest-waiting caller, from the collector following the live ' +
+        'queue_log; no value while nobody waits. Red from the CSU10 average-wait target: one caller waiting ' +
+        'that long already costs the average.',
+    )
+    .colorMode(BigValueColorMode.Background)
+    .span(12);
+  if (target !== null) {
+    longestWait.thresholds(
+      new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+        { value: null, color: 'green' },
+        { value: target.value, color: 'red' },
+      ]),
+    );
+  }
+  const builder = base('cdrflow-live', 'cdrflow — live', '5s')
+    .time({ from: 'now/d', to: 'now' })
+    .withVariable(queueVariable(METRICS.queueCallersWaiting))
+    .withRow(new RowBuilder('Now'))
+    .withPanel(
+      perQueue('Callers waiting now', units.Short, `sum${byQueue}(${METRICS.queueCallersWaiting.name}{${QUEUE}})`).span(
+        12,
+      ),
+    )
+    .withPanel(longestWait)
+    .withPanel(
+      perQueue(
+        'Agents now',
+        units.Short,
+        `sum by (queue, state) (${METRICS.queueAgents.name}{${QUEUE}, state=~"available|on_call|paused"})`,
+        '{{queue}} {{state}}',
+      )
+        .description('Agents available, on a call and paused (not on a call), per queue, from the live queue_log.')
+        .span(24),
+    )
+    .withRow(new RowBuilder('Today so far'))
+    .withPanel(perQueue('Offered today', units.Short, today(METRICS.callsOffered)).decimals(0).span(6))
+    .withPanel(perQueue('Answered today', units.Short, today(METRICS.callsAnswered)).decimals(0).span(6))
+    .withPanel(perQueue('Abandoned today', units.Short, today(METRICS.callsAbandoned)).decimals(0).span(6))
+    .withPanel(
+      perQueue(
+        `Service level today (answered within ${settings.serviceLevelSeconds} s)`,
+        units.PercentUnit,
+        ratio(METRICS.callsAnsweredWithinServiceLevel, METRICS.callsAnswered, QUEUE, RANGE, byQueue, 'increase'),
+      )
+        .description(
+          'Answered within kpi.serviceLevelSeconds ÷ answered, net of corrections; "No data" before the first answer.',
+        )
+        .span(6),
+    );
+  return dashboard(builder);
+}
+
+/**
  * cdrflow's Grafana dashboards, generated like the alert rules so the target
  * lines are the targets the committee table uses (infra/grafana/dashboards is
  * this output; a test keeps them equal). Figures are net of the `…_retracted`
@@ -412,6 +498,7 @@ export function grafanaDashboards(settings: KpiSettings): Array<{ file: string; 
   return [
     { file: 'cdrflow-overview.json', dashboard: overview(settings) },
     { file: 'cdrflow-pipeline.json', dashboard: pipeline() },
+    { file: 'cdrflow-live.json', dashboard: live(settings) },
   ];
 }
 

@@ -86,6 +86,32 @@ describe('Grafana dashboards', () => {
     expect(targetOf(generatedOverview(DEFAULT_KPI_SETTINGS), /^Service level:/).steps).toEqual([]);
   });
 
+  it('the live wallboard holds the longest wait against the CSU10 target and counts today over "Today so far"', () => {
+    const live = (settings: KpiSettings) => {
+      const found = grafanaDashboards(settings).find((d) => d.file === 'cdrflow-live.json');
+      return GrafanaDashboardSchema.parse(JSON.parse(dashboardJson(found!.dashboard)));
+    };
+    const d = live(DEFAULT_KPI_SETTINGS);
+    expect(d.time).toEqual({ from: 'now/d', to: 'now' });
+    expect(targetOf(d, 'Longest wait now').title).toBe('Longest wait now (target ≤ 300 s)');
+    expect(targetOf(d, 'Longest wait now').steps).toEqual([
+      { value: null, color: 'green' },
+      { value: 300, color: 'red' },
+    ]);
+    expect(targetOf(live(resolveKpiSettings({ targets: { CSU10: 240 } })), 'Longest wait now').steps[1]?.value).toBe(
+      240,
+    );
+    // Every "today" figure is an increase over the dashboard's range, so "Today so far" is what it sums.
+    const today = dataPanels(d).filter((p) => / today/.test(p.title));
+    expect(today.map((p) => p.title)).toEqual([
+      'Offered today',
+      'Answered today',
+      'Abandoned today',
+      'Service level today (answered within 20 s)',
+    ]);
+    for (const p of today) for (const t of p.targets) expect(t.expr, p.title).toContain('increase(');
+  });
+
   it('filters every business query by $queue and queries only metrics the services export', () => {
     const exported = new Set(
       [

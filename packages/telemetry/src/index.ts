@@ -1,4 +1,6 @@
 export { LabelBounder } from './label-bounder';
+export { json, startHttpServer } from './http-server';
+export type { HttpAnswer, HttpRoutes, HttpServer } from './http-server';
 export { startMetricsServer } from './metrics-server';
 export type { MetricsServer, Readiness, ReadinessCheck } from './metrics-server';
 export { PROBE_TIMEOUT_MS, probe, withTimeout } from './probe';
@@ -9,4 +11,4 @@ export { reportError } from './report-error';
 export { shutdownSignal } from './shutdown-signal';
 export { MetricsPortInUseError, serveMetrics } from './serve-metrics';
 export type { ServedMetrics } from './serve-metrics';
-export { positiveInt, serviceCommand } from './service-command';
+export { portNumber, positiveInt, serviceCommand } from './service-command';

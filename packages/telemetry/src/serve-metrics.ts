@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { UsageError } from '@cdrflow/errors';
+import type { HttpRoutes } from './http-server';
 import { startMetricsServer, type MetricsServer, type Readiness } from './metrics-server';
 
 /** The metrics port is taken: a setting to change, not a fault to retry. */
@@ -19,12 +20,14 @@ export function serveMetrics(
   address: { host: string; port: number },
   log: Logger,
   metrics: ServedMetrics,
+  pages?: HttpRoutes,
 ): Promise<MetricsServer> {
   return startMetricsServer({
     host: address.host,
     port: address.port,
     exposition: metrics,
     readiness: () => metrics.readiness(),
+    ...(pages === undefined ? {} : { pages }),
     log: log.child({ component: 'metrics' }),
   }).catch((e: unknown) => {
     // Every service defaults to 9464, so a second one on the same host is the likely cause: say how to fix it.

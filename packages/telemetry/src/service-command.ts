@@ -8,6 +8,13 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** Commander parser of a TCP port to listen on: 0 (any free port) to 65535. */
+export function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port number, 0–65535');
+  return n;
+}
+
 /**
  * A service entry point's command line: `--config`, `--data` and `--log-level`
  * as `cdrflow` has them (services log at info), for the service to add its own.

@@ -29,3 +29,11 @@ export type { ComposeCollectorOptions, ComposedCollector } from './compose';
 export { runCollectorService } from './service';
 export { pollIntervalOption } from './args';
 export type { CollectorServiceOptions } from './service';
+export { Wallboard } from './wallboard';
+export type {
+  WallboardOptions,
+  WallboardQueue,
+  WallboardSnapshot,
+  WallboardToday,
+  WallboardTodaySource,
+} from './wallboard';
