@@ -87,6 +87,7 @@ function readFile(s: QueueLogSession, file: string, text: string | Uint8Array): 
 function rec(fields: Partial<CallRecord> & Pick<CallRecord, 'id' | 'queue' | 'arrivedAt' | 'outcome'>): CallRecord {
   const base: CallRecord = {
     schema: 'call.v1',
+    rebuilt: false,
     id: fields.id,
     contactId: fields.id,
     stint: 1,
@@ -540,6 +541,7 @@ describe('QueueLogSession: rotation and open calls', () => {
         outcome: 'answered',
         agent: 'SIP/9',
         line: 1,
+        rebuilt: true,
       }),
     ]);
   });
@@ -603,9 +605,9 @@ describe('QueueLogSession: messy logs', () => {
     const got = collectAll(
       readWhole(session().openFile('q.log'), log([45, 'c1|sales|NONE|ABANDON|1|1|45'], [0, ENTER])),
     );
-    expect(got.calls.map((c) => [c.id, c.version, c.arrivedAt, c.callerKey])).toEqual([
-      ['pbx:c1', 6, ms(0), null], // rebuilt: 45 − 45 = T
-      ['pbx:c1', 8, ms(0), pseudo(CALLER)],
+    expect(got.calls.map((c) => [c.id, c.version, c.arrivedAt, c.callerKey, c.rebuilt])).toEqual([
+      ['pbx:c1', 6, ms(0), null, true], // rebuilt: 45 − 45 = T
+      ['pbx:c1', 8, ms(0), pseudo(CALLER), false], // its ENTERQUEUE read: the new version is not rebuilt
     ]);
   });
 
@@ -633,6 +635,7 @@ describe('QueueLogSession: messy logs', () => {
         outcome: 'answered',
         agent: 'SIP/5',
         line: 1,
+        rebuilt: true,
       }),
       rec({
         id: 'pbx:c2',
@@ -643,6 +646,7 @@ describe('QueueLogSession: messy logs', () => {
         waitMs: 60_000,
         outcome: 'abandoned',
         line: 2,
+        rebuilt: true,
       }),
     ]);
     expect(got.rejects).toEqual([

@@ -61,7 +61,7 @@ describe('record envelopes', () => {
     expect(decoded.records).toEqual([calls[0]]);
     expect(decoded.invalid.map((i) => i.row)).toEqual([1, 2]);
     expect(decoded.invalid[0]!.error.message).toMatch(/waitMs/);
-    expect(decoded.invalid[1]!.error.message).toMatch(/row is 2 values, not 20 values/);
+    expect(decoded.invalid[1]!.error.message).toMatch(/row is 2 values, not 21 values/);
   });
 
   it('refuse a whole message that is not JSON, an unknown format or schema, or unknown fields', () => {
