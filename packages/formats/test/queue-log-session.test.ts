@@ -611,6 +611,19 @@ describe('QueueLogSession: messy logs', () => {
     ]);
   });
 
+  it('marks a stint answered from a CONNECT alone as rebuilt, and its version with the ENTERQUEUE as not', () => {
+    const parser = session().openFile('q.log');
+    // The CONNECT's push emits the stint answered (version 2: one event); the ENTERQUEUE's push, read
+    // later, emits version 4 (two events), which replaces it, so the store retracts version 2's rebuilt 1.
+    const first = parser.push(bytes(log([20, 'c1|sales|SIP/9|CONNECT|20|u1|3'])));
+    const second = parser.push(bytes(log([0, ENTER])));
+    const got = collectAll([first, second, parser.end()]);
+    expect(got.calls.map((c) => [c.id, c.version, c.outcome, c.rebuilt])).toEqual([
+      ['pbx:c1', 2, 'answered', true],
+      ['pbx:c1', 4, 'answered', false],
+    ]);
+  });
+
   it('rebuilds a closing event with no ENTERQUEUE from its figures, else rejects it as orphan', () => {
     const got = readFile(
       session(),
