@@ -7,6 +7,7 @@ export function call(overrides: Partial<CallRecord> & { id: string }): CallRecor
   const outcome = overrides.outcome ?? 'answered';
   return {
     schema: 'call.v1',
+    rebuilt: false,
     contactId: overrides.id,
     stint: 1,
     version: 1,

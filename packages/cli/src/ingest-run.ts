@@ -102,6 +102,9 @@ export async function printReport(
     settings: config.kpi,
     calendar: config.reporting,
     quarterAverage: options.quarterAverage ?? 'call-weighted',
+    queueLogSources: config.sources
+      .filter((s) => s.format === 'queue_log' || s.format === 'queue_log_db')
+      .map((s) => s.name),
   });
   // How each CDR source decides "answered", under the KPI definitions (none for other sources).
   report.definitions.push(...sourceDefinitions(config.sources, config.reporting.zone));

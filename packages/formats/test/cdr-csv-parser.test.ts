@@ -86,6 +86,7 @@ const T0 = Date.UTC(2020, 5, 1, 8, 0, 0);
 
 const BASE_RECORD: CallRecord = {
   schema: 'call.v1',
+  rebuilt: false,
   id: 'pbx:Master.csv#1',
   contactId: 'pbx:Master.csv#1',
   stint: 1,

@@ -47,6 +47,7 @@ const T0 = Date.UTC(2020, 5, 1, 8, 0, 0);
 
 const SERVED: CallRecord = {
   schema: 'call.v1',
+  rebuilt: false,
   id: 'qmatic:T1001',
   contactId: 'qmatic:T1001',
   stint: 1,

@@ -87,6 +87,7 @@ function readFile(s: QueueLogSession, file: string, text: string | Uint8Array): 
 function rec(fields: Partial<CallRecord> & Pick<CallRecord, 'id' | 'queue' | 'arrivedAt' | 'outcome'>): CallRecord {
   const base: CallRecord = {
     schema: 'call.v1',
+    rebuilt: false,
     id: fields.id,
     contactId: fields.id,
     stint: 1,
@@ -566,6 +567,7 @@ describe('QueueLogSession: rotation and open calls', () => {
         outcome: 'answered',
         agent: 'SIP/9',
         line: 1,
+        rebuilt: true,
       }),
     ]);
   });
@@ -650,9 +652,22 @@ describe('QueueLogSession: messy logs', () => {
     const got = collectAll(
       readWhole(session().openFile('q.log'), log([45, 'c1|sales|NONE|ABANDON|1|1|45'], [0, ENTER])),
     );
-    expect(got.calls.map((c) => [c.id, c.version, c.arrivedAt, c.callerKey])).toEqual([
-      ['pbx:c1', 6, ms(0), null], // rebuilt: 45 − 45 = T
-      ['pbx:c1', 8, ms(0), pseudo(CALLER)],
+    expect(got.calls.map((c) => [c.id, c.version, c.arrivedAt, c.callerKey, c.rebuilt])).toEqual([
+      ['pbx:c1', 6, ms(0), null, true], // rebuilt: 45 − 45 = T
+      ['pbx:c1', 8, ms(0), pseudo(CALLER), false], // its ENTERQUEUE read: the new version is not rebuilt
+    ]);
+  });
+
+  it('marks a stint answered from a CONNECT alone as rebuilt, and its version with the ENTERQUEUE as not', () => {
+    const parser = session().openFile('q.log');
+    // The CONNECT's push emits the stint answered (version 2: one event); the ENTERQUEUE's push, read
+    // later, emits version 4 (two events), which replaces it, so the store retracts version 2's rebuilt 1.
+    const first = parser.push(bytes(log([20, 'c1|sales|SIP/9|CONNECT|20|u1|3'])));
+    const second = parser.push(bytes(log([0, ENTER])));
+    const got = collectAll([first, second, parser.end()]);
+    expect(got.calls.map((c) => [c.id, c.version, c.outcome, c.rebuilt])).toEqual([
+      ['pbx:c1', 2, 'answered', true],
+      ['pbx:c1', 4, 'answered', false],
     ]);
   });
 
@@ -680,6 +695,7 @@ describe('QueueLogSession: messy logs', () => {
         outcome: 'answered',
         agent: 'SIP/5',
         line: 1,
+        rebuilt: true,
       }),
       rec({
         id: 'pbx:c2',
@@ -690,6 +706,7 @@ describe('QueueLogSession: messy logs', () => {
         waitMs: 60_000,
         outcome: 'abandoned',
         line: 2,
+        rebuilt: true,
       }),
     ]);
     expect(got.rejects).toEqual([

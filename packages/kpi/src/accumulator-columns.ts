@@ -58,6 +58,8 @@ export const CALL_ACCUMULATOR_COLUMNS = [
   // so after corrections this is an upper bound, and the store derives the
   // exact longest wait from the calls table instead of storing it.
   { field: 'maxWaitMs', column: null, type: 'Int64', merge: 'max' },
+  // queue_log contacts rebuilt from a close or CONNECT without their ENTERQUEUE (CallRecord.rebuilt).
+  { field: 'rebuilt', column: 'rebuilt', type: 'Int64', merge: 'sum' },
   // Histogram of answered waits (wait-buckets.ts).
   { field: 'answeredWaitBuckets', column: 'answered_wait_buckets', type: 'Array(Int64)', merge: 'sum' },
   // Histogram of waits of outcome `abandoned` only (caller hang-ups, queue_log ABANDON).

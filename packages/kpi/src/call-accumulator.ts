@@ -12,7 +12,8 @@ import { WAIT_BUCKET_COUNT, waitBucketIndex } from './wait-buckets';
  */
 export type CallAccumulator = AccumulatorOf<typeof CALL_ACCUMULATOR_COLUMNS>;
 
-export type CallFacts = Pick<CallRecord, 'outcome' | 'waitMs' | 'talkMs'>;
+/** `rebuilt` may be left out by figures built by hand (a contact read with its ENTERQUEUE, or not from a queue_log). */
+export type CallFacts = Pick<CallRecord, 'outcome' | 'waitMs' | 'talkMs'> & Partial<Pick<CallRecord, 'rebuilt'>>;
 
 /** Sums only: `maxWaitMs` merges by max and is left out. */
 const SUM_FIELDS = CALL_ACCUMULATOR_SUM_FIELDS;
@@ -38,6 +39,7 @@ export function emptyCallAccumulator(): CallAccumulator {
     waitAllMs: 0,
     talkMs: 0,
     maxWaitMs: 0,
+    rebuilt: 0,
     answeredWaitBuckets: new Array<number>(WAIT_BUCKET_COUNT).fill(0),
     abandonedWaitBuckets: new Array<number>(WAIT_BUCKET_COUNT).fill(0),
   };
@@ -53,6 +55,7 @@ export function addCall(acc: CallAccumulator, call: CallFacts): void {
   acc.waitAllMs += call.waitMs;
   acc.talkMs += call.talkMs;
   if (call.waitMs > acc.maxWaitMs) acc.maxWaitMs = call.waitMs;
+  if (call.rebuilt === true) acc.rebuilt += 1;
   switch (call.outcome) {
     case 'answered':
       acc.answered += 1;

@@ -17,6 +17,7 @@ export type StoredCall = Pick<
   | 'waitMs'
   | 'talkMs'
   | 'outcome'
+  | 'rebuilt'
 >;
 export type StoredSurvey = Pick<SurveyResponse, 'id' | 'version' | 'source' | 'at' | 'satisfied'>;
 

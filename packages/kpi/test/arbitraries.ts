@@ -13,6 +13,7 @@ export const callFactsArb: fc.Arbitrary<CallFacts> = fc
     outcome: fc.constantFrom<CallRecord['outcome']>(...OUTCOMES),
     waitMs: waitMsArb,
     talkMs: fc.integer({ min: 0, max: 7_200_000 }),
+    rebuilt: fc.boolean(),
   })
   // The schema allows talk time on answered contacts only.
   .map((c) => (c.outcome === 'answered' ? c : { ...c, talkMs: 0 }));

@@ -55,6 +55,7 @@ describe('CallAccumulator', () => {
       'waitAllMs',
       'talkMs',
       'maxWaitMs',
+      'rebuilt',
     ]);
     expect(Object.keys(emptyCallAccumulator())).toEqual([
       ...CALL_ACCUMULATOR_SCALAR_FIELDS,
@@ -74,7 +75,7 @@ describe('CallAccumulator', () => {
       { outcome: 'exit_key', waitMs: 30_000, talkMs: 0 },
       { outcome: 'withdrawn', waitMs: 1_000, talkMs: 0 },
       { outcome: 'unclosed', waitMs: 2_000, talkMs: 0 },
-      { outcome: 'other', waitMs: 3_000, talkMs: 0 },
+      { outcome: 'other', waitMs: 3_000, talkMs: 0, rebuilt: true },
     ]);
     expect(acc).toEqual({
       contacts: 10,
@@ -91,6 +92,7 @@ describe('CallAccumulator', () => {
       waitAllMs: 4_680_001,
       talkMs: 150_000,
       maxWaitMs: 4_000_000,
+      rebuilt: 1, // the `other` call, rebuilt from its close
       answeredWaitBuckets: buckets({ 3: 1, 4: 1 }),
       abandonedWaitBuckets: buckets({ 0: 1, 18: 1 }),
     } satisfies CallAccumulator);

@@ -95,8 +95,10 @@ function jsonFigures(f: CallFigures) {
 }
 
 function footer(report: Report, rejectsCommand: string): string[] {
+  const rebuilt = report.rebuiltCalls.current;
   return [
     `Outbound and internal calls in the period (in no KPI): ${formatCount(report.outboundCalls)}`,
+    `Calls rebuilt from a close without ENTERQUEUE: ${rebuilt === null ? NO_DATA : formatCount(rebuilt)} (docs/formats.md)`,
     `Rows rejected so far: ${formatCount(report.rejects)}${report.rejects > 0 ? ` — see them with \`${rejectsCommand}\`` : ''}`,
   ];
 }
@@ -126,6 +128,7 @@ export function renderReport(report: Report, format: OutputFormat, hints: Render
         definitions: report.definitions,
         commentary: report.commentary,
         trend: report.trend.map((t) => ({ period: t.period.label, values: t.values })),
+        rebuiltCalls: report.rebuiltCalls,
         rejects: report.rejects,
       },
       null,

@@ -64,6 +64,17 @@ export interface ReportStaffing {
   lastYear: StaffingFigures | null;
 }
 
+/**
+ * queue_log calls rebuilt from a close or CONNECT without their ENTERQUEUE
+ * (docs/formats.md), per committee column: 0 for a period whose queue_log
+ * ENTERQUEUE lines were all read; null for a period with no queue_log call.
+ */
+export interface ReportRebuiltCalls {
+  current: number | null;
+  previous: number | null;
+  lastYear: number | null;
+}
+
 export interface Report {
   period: Period;
   committee: CommitteeTable;
@@ -84,6 +95,7 @@ export interface Report {
   commentary: string[];
   /** The last TREND_PERIODS periods of this kind, oldest first, ending with this one; empty for a custom range. */
   trend: TrendPoint[];
+  rebuiltCalls: ReportRebuiltCalls;
   rejects: number;
 }
 
@@ -134,6 +146,23 @@ async function periodInput(store: ReportQueries, period: Period): Promise<Period
 /** What a report reads: the summed figures, and the per-interval sums required staff is sized from. */
 export type ReportStore = ReportQueries & { staffing(): StaffingQueries };
 
+/** Rebuilt calls of the queue_log sources in a period; null when none of them has a call there. */
+async function rebuiltCallsIn(
+  store: ReportQueries,
+  period: Period,
+  queueLogSources: ReadonlySet<string>,
+): Promise<number | null> {
+  const rows = await store.sumCalls({ fromMs: period.startUtcMs, toMs: period.endUtcMs }, 'source');
+  let contacts = 0;
+  let rebuilt = 0;
+  for (const row of rows) {
+    if (!queueLogSources.has(row.group)) continue;
+    contacts += row.acc.contacts;
+    rebuilt += row.acc.rebuilt;
+  }
+  return contacts === 0 ? null : rebuilt;
+}
+
 /** Builds every figure of a report from ClickHouse sums; nothing is averaged before this point. */
 export async function buildReport(
   store: ReportStore,
@@ -144,6 +173,8 @@ export async function buildReport(
     calendar: Calendar;
     /** Default call-weighted; mean-of-months reproduces tables published before cdrflow. */
     quarterAverage?: QuarterAverage;
+    /** The configured queue_log sources, whose rebuilt calls are counted per period. @default none */
+    queueLogSources?: readonly string[];
   },
 ): Promise<Report> {
   const { period, settings, calendar } = options;
@@ -181,6 +212,10 @@ export async function buildReport(
     committee.rows.map((r) => r.id),
     settings,
     calendar,
+  );
+  const queueLogSources = new Set(options.queueLogSources ?? []);
+  const [rebuiltNow, rebuiltBefore, rebuiltLastYear] = await Promise.all(
+    [current, previous, lastYear].map((column) => rebuiltCallsIn(store, column.period, queueLogSources)),
   );
   const groups: GroupFigures[] = [];
   if (options.groupBy !== null) {
@@ -226,6 +261,7 @@ export async function buildReport(
       ),
     ],
     trend,
+    rebuiltCalls: { current: rebuiltNow ?? null, previous: rebuiltBefore ?? null, lastYear: rebuiltLastYear ?? null },
     rejects: await store.countRejects(),
   };
 }

@@ -66,6 +66,7 @@ function report(trend: Array<Partial<Record<KpiId, number | null>>>, extra: Part
     commentary: ['Calls offered were 1,000 this quarter.'],
     trend: QUARTERS.map((period, i) => ({ period, values: trend[i] ?? {} })),
     rejects: 3,
+    rebuiltCalls: { current: 0, previous: 2, lastYear: null },
     staffing: { current: null, previous: null, lastYear: null },
     requiredStaff: { current: null, previous: null, lastYear: null, hourOfWeek: [] },
     ...extra,
@@ -246,6 +247,29 @@ describe('renderReport staffing', () => {
   it('leaves the table out when no period has agent events', () => {
     expect(html(report([]))).not.toContain('class="staffing"');
     expect(renderReport(report([]), 'table', HINTS)).not.toContain('Staffing');
+  });
+});
+
+describe('rebuilt calls', () => {
+  const LINE = 'Calls rebuilt from a close without ENTERQUEUE:';
+  const footerLine = (text: string) => text.split('\n').find((l) => l.includes(LINE));
+
+  it('says "0" for a period whose ENTERQUEUE lines were all read, in the footer of every printed format', () => {
+    expect(footerLine(renderReport(report([]), 'table', HINTS))).toBe(`${LINE} 0 (docs/formats.md)`);
+    expect(footerLine(renderReport(report([]), 'markdown', HINTS))).toBe(`${LINE} 0 (docs/formats.md)`);
+    expect(html(report([]))).toContain(`${LINE} 0 (`);
+  });
+
+  it('prints the count, or "No data" for a period without queue_log calls', () => {
+    const some = report([], { rebuiltCalls: { current: 1234, previous: null, lastYear: null } });
+    expect(footerLine(renderReport(some, 'table', HINTS))).toBe(`${LINE} 1,234 (docs/formats.md)`);
+    const none = report([], { rebuiltCalls: { current: null, previous: 5, lastYear: null } });
+    expect(footerLine(renderReport(none, 'table', HINTS))).toBe(`${LINE} No data (docs/formats.md)`);
+  });
+
+  it('gives each committee column its count in the JSON, null for "No data"', () => {
+    const json = JSON.parse(renderReport(report([]), 'json', HINTS)) as { rebuiltCalls: unknown };
+    expect(json.rebuiltCalls).toEqual({ current: 0, previous: 2, lastYear: null });
   });
 });
 

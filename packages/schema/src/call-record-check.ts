@@ -80,6 +80,7 @@ export function callFromRow(row: readonly unknown[]): Record<keyof CallRecord, u
     agent: row[17],
     file: row[18],
     line: row[19],
+    rebuilt: row[20],
   };
 }
 
@@ -106,6 +107,7 @@ export function callToRow(c: CallRecord): unknown[] {
     c.agent,
     c.file,
     c.line,
+    c.rebuilt,
   ];
 }
 
@@ -143,6 +145,7 @@ export function hasValidCallValues(r: Record<string, unknown>): boolean {
     isStringOrNull(r['callerKey']) &&
     isStringOrNull(r['agent']) &&
     typeof r['file'] === 'string' &&
-    isDurationMs(r['line'])
+    isDurationMs(r['line']) &&
+    typeof r['rebuilt'] === 'boolean'
   );
 }

@@ -69,6 +69,13 @@ export const CallRecordV1 = z
     agent: z.string().nullable(),
     file: z.string(),
     line: z.number().int().nonnegative(),
+    /**
+     * queue_log only: the stint was rebuilt from a close or CONNECT whose
+     * ENTERQUEUE is in no file read (docs/formats.md); false for every other
+     * format. Last, and absent = false, so rows and envelopes written before
+     * it still decode.
+     */
+    rebuilt: z.boolean().default(false),
   })
   .strict()
   .superRefine((r, ctx) => {

@@ -12,6 +12,7 @@ import {
 
 const call: CallRecord = {
   schema: 'call.v1',
+  rebuilt: false,
   id: 'pbx:1590994800.42',
   contactId: 'pbx:1590994800.42',
   stint: 1,

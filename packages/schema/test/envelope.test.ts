@@ -28,6 +28,20 @@ describe('record envelopes', () => {
     expect(decodeMessage(envelope([reject]))).toEqual({ records: [reject], invalid: [] });
   });
 
+  it('carry the rebuilt flag, and read an envelope or record written before it as not rebuilt', () => {
+    const rebuilt = call({ id: 'pbx:4', rebuilt: true });
+    expect(decodeMessage(envelope([rebuilt])).records).toEqual([rebuilt]);
+    // A writer of before: the same envelope with `rebuilt` taken out of its field list and rows.
+    const old = JSON.parse(envelope(calls)) as { fields: string[]; rows: unknown[][] };
+    const at = old.fields.indexOf('rebuilt');
+    old.fields.splice(at, 1);
+    for (const row of old.rows) row.splice(at, 1);
+    expect(decodeMessage(JSON.stringify(old))).toEqual({ records: calls, invalid: [] });
+    const single: Partial<CallRecord> = { ...calls[0]! };
+    delete single.rebuilt;
+    expect(decodeMessage(JSON.stringify(single)).records).toEqual([calls[0]]);
+  });
+
   it('write field names once and values as rows, smaller than a message per record', () => {
     const value = envelope(calls);
     expect(value.match(/"arrivedAt"/g)).toHaveLength(1);
@@ -61,7 +75,7 @@ describe('record envelopes', () => {
     expect(decoded.records).toEqual([calls[0]]);
     expect(decoded.invalid.map((i) => i.row)).toEqual([1, 2]);
     expect(decoded.invalid[0]!.error.message).toMatch(/waitMs/);
-    expect(decoded.invalid[1]!.error.message).toMatch(/row is 2 values, not 20 values/);
+    expect(decoded.invalid[1]!.error.message).toMatch(/row is 2 values, not 21 values/);
   });
 
   it('refuse a whole message that is not JSON, an unknown format or schema, or unknown fields', () => {

@@ -170,7 +170,8 @@ export class ClickHouseStore implements FlushStore, ReportQueries, ReconcileQuer
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       const rows = await this.sql.select<StoredCall>(
         `SELECT id, version, source, channel, direction, queue, service,
-                toUnixTimestamp64Milli(arrived_at) AS arrivedAt, wait_ms AS waitMs, talk_ms AS talkMs, outcome
+                toUnixTimestamp64Milli(arrived_at) AS arrivedAt, wait_ms AS waitMs, talk_ms AS talkMs, outcome,
+                rebuilt
          FROM calls FINAL WHERE id IN {ids:Array(String)}`,
         { ids: ids.slice(i, i + LOOKUP_CHUNK) },
       );

@@ -70,7 +70,7 @@ export class ClickHouseReconcileQueries implements ReconcileQueries {
          SELECT c.id AS id, c.version AS version, c.source AS source, c.channel AS channel,
                 c.direction AS direction, c.queue AS queue, c.service AS service,
                 toUnixTimestamp64Milli(c.arrived_at) AS arrivedAt, c.wait_ms AS waitMs, c.talk_ms AS talkMs,
-                c.outcome AS outcome
+                c.outcome AS outcome, c.rebuilt AS rebuilt
          FROM calls AS c ${COMMITTED_AT_CUT('c')}
            AND c.id IN (SELECT id FROM calls WHERE ${IN_RANGE('arrived_at')})
          ORDER BY id, version DESC

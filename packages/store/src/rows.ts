@@ -86,6 +86,7 @@ export function callRow(c: CallRecord, p: Provenance) {
     agent: c.agent,
     file: c.file,
     line: c.line,
+    rebuilt: c.rebuilt,
     ...provenanceColumns(p),
   };
 }

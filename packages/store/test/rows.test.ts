@@ -90,6 +90,7 @@ describe('interval_stats rows', () => {
       wait_answered_ms: a.waitAnsweredMs,
       wait_all_ms: a.waitAllMs,
       talk_ms: a.talkMs,
+      rebuilt: a.rebuilt,
       answered_wait_buckets: a.answeredWaitBuckets,
       abandoned_wait_buckets: a.abandonedWaitBuckets,
       ...PROVENANCE_ROW,
@@ -103,6 +104,7 @@ describe('interval_stats rows', () => {
         sum(timeout) AS timeout, sum(exit_empty) AS exitEmpty, sum(exit_key) AS exitKey,
         sum(withdrawn) AS withdrawn, sum(unclosed) AS unclosed, sum(other) AS other,
         sum(wait_answered_ms) AS waitAnsweredMs, sum(wait_all_ms) AS waitAllMs, sum(talk_ms) AS talkMs,
+        sum(rebuilt) AS rebuilt,
         sumForEach(answered_wait_buckets) AS answeredWaitBuckets,
         sumForEach(abandoned_wait_buckets) AS abandonedWaitBuckets`),
     );
@@ -167,6 +169,7 @@ describe('calls rows', () => {
       agent: 'a',
       file: 'queue_log',
       line: 7,
+      rebuilt: true,
     };
     expect(callRow(call, provenance)).toStrictEqual({
       id: 'pbx:1.1',
@@ -189,6 +192,7 @@ describe('calls rows', () => {
       agent: 'a',
       file: 'queue_log',
       line: 7,
+      rebuilt: true,
       ...PROVENANCE_ROW,
     });
   });

@@ -90,6 +90,7 @@ export function callRecords(count: number, seed = 11): CallRecord[] {
         .padStart(8, '0');
     out[n] = {
       schema: 'call.v1',
+      rebuilt: false,
       id,
       contactId: id,
       stint: 1,

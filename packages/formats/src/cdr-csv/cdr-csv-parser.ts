@@ -231,6 +231,7 @@ class CdrCsvParser implements FileParser {
     const id = `${this.ctx.source}:${nativeId}`;
     const record: CallRecord = {
       schema: 'call.v1',
+      rebuilt: false,
       id,
       contactId: id,
       stint: 1,

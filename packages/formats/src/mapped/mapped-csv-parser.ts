@@ -281,6 +281,7 @@ class MappedCsvParser implements FileParser {
     const id = `${this.ctx.source}:${rowId}`;
     const record: CallRecord = {
       schema: 'call.v1',
+      rebuilt: false,
       id,
       contactId: id,
       stint: 1,

@@ -180,5 +180,6 @@ export function buildStintRecord(ctx: StintRecordContext, s: QueueLogStintState)
     agent,
     file: place.file,
     line: place.line,
+    rebuilt: s.enter === null,
   };
 }
