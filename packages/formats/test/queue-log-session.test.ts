@@ -1243,6 +1243,18 @@ describe('QueueLogSession with rebuiltCalls: reject', () => {
     ]);
   });
 
+  it('rejects a close once when its CONNECT is read after it', () => {
+    const got = readFile(
+      rejecting(),
+      'q.log',
+      log([140, 'c1|sales|SIP/9|COMPLETECALLER|20|120|1'], [20, 'c1|sales|SIP/9|CONNECT|20|u1|3']),
+    );
+    expect(got.calls).toEqual([]);
+    expect(got.rejects.map((r) => [r.line, r.reason, r.detail.split(' ')[0]])).toEqual([
+      [1, 'no_enterqueue', 'COMPLETECALLER'],
+    ]);
+  });
+
   it('rejects a CONNECT alone at the open-call timeout when no close comes', () => {
     // c1's arrival is 20 − 20 = T; c2's ENTERQUEUE 5 h later moves the watermark past the 4 h timeout.
     const got = readFile(

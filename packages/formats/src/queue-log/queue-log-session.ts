@@ -448,7 +448,10 @@ export class QueueLogSession {
   /** The held closes whose ENTERQUEUE the file did not give: one `no_enterqueue` reject each. */
   private rejectHeldCloses(out: ParseBatch): void {
     for (const { call, stint, event, raw } of this.heldCloses) {
-      if (stint.enter === null && stint.close !== null) this.rejectRebuilt(call, stint, event, stint.close, raw, out);
+      // A stint is held once per event folded into it after its close (a late CONNECT): rejected once.
+      if (stint.enter === null && stint.close !== null && stint.rejected !== true) {
+        this.rejectRebuilt(call, stint, event, stint.close, raw, out);
+      }
     }
     this.heldCloses.length = 0;
   }
