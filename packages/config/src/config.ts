@@ -38,6 +38,8 @@ const QueueLogOptionsSchema = z
     /** Dial-plan QueueLog() event names to consume without a record. */
     customEvents: z.array(z.string()).default([]),
     maxWaitSeconds: z.number().int().positive().default(86_400),
+    /** A call whose ENTERQUEUE is in no file read: rebuilt from its close's figures, or rejected (no_enterqueue). */
+    rebuiltCalls: z.enum(['count', 'reject']).default('count'),
   })
   .strict();
 

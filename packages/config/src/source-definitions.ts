@@ -28,8 +28,10 @@ function sourceRule(s: SourceConfig): string {
       return (
         `queue_log source "${s.name}": one contact per queue stint, ENTERQUEUE to its close; ` +
         `wait = the event's own holdtime or waittime; a call still waiting ${s.queueLog.openCallTimeoutMinutes} min ` +
-        'after it entered is unclosed (offered, in no wait figure); a close whose ENTERQUEUE is in no file read is ' +
-        'rebuilt from its own figures (arrival = close − wait − talk).'
+        'after it entered is unclosed (offered, in no wait figure); ' +
+        (s.queueLog.rebuiltCalls === 'reject'
+          ? 'a call whose ENTERQUEUE is in no file read is not counted: its close is rejected (no_enterqueue).'
+          : 'a close whose ENTERQUEUE is in no file read is rebuilt from its own figures (arrival = close − wait − talk).')
       );
     case 'mapped':
       return mappedRule(s.name, s.mapped);

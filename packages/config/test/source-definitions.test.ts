@@ -40,6 +40,26 @@ describe('sourceDefinitions', () => {
   });
 });
 
+describe('queueLog.rebuiltCalls', () => {
+  const withMode = (rebuiltCalls: unknown) =>
+    loadConfig({
+      file: null,
+      env: {},
+      inline: { sources: [{ name: 'pbx', format: 'queue_log', queueLog: { rebuiltCalls } }] },
+    });
+
+  it('says in the rule line that calls without ENTERQUEUE are rejected when that mode is in force', () => {
+    const config = withMode('reject');
+    expect(sourceDefinitions(config.sources, config.reporting.zone)).toEqual([
+      'queue_log source "pbx": one contact per queue stint, ENTERQUEUE to its close; wait = the event\'s own holdtime or waittime; a call still waiting 240 min after it entered is unclosed (offered, in no wait figure); a call whose ENTERQUEUE is in no file read is not counted: its close is rejected (no_enterqueue).',
+    ]);
+  });
+
+  it('refuses a misspelt mode, naming the key and the allowed values', () => {
+    expect(() => withMode('rejct')).toThrow(/sources\.0\.queueLog\.rebuiltCalls:[^\n]*"count"[^\n]*"reject"/);
+  });
+});
+
 describe('overrideSource', () => {
   const cdr = config.sources[1]!;
 

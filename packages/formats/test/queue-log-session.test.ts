@@ -118,6 +118,12 @@ function expectNoRawNumber(value: unknown, number: string): void {
 
 const CALLER = '07700900123';
 const ENTER = `c1|sales|NONE|ENTERQUEUE||${CALLER}|1`;
+/** c1 entered sales at T, answered at T+20 after a 20 s hold, talked 120 s. */
+const ANSWERED_CALL = log(
+  [0, ENTER],
+  [20, 'c1|sales|SIP/202|CONNECT|20|u1|3'],
+  [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
+);
 
 describe('QueueLogSession: one stint per queue', () => {
   it('folds ENTERQUEUE, CONNECT, COMPLETECALLER into one answered record', () => {
@@ -361,11 +367,7 @@ describe('QueueLogSession: one stint per queue', () => {
 
 describe('QueueLogSession: versions', () => {
   it('gives the same records and versions when the same lines are read again by a fresh session', () => {
-    const text = log(
-      [0, ENTER],
-      [20, 'c1|sales|SIP/202|CONNECT|20|u1|3'],
-      [140, 'c1|sales|SIP/202|COMPLETECALLER|20|120|1'],
-    );
+    const text = ANSWERED_CALL;
     const once = readFile(session(), 'q.log', text);
     expect(once.calls.map((c) => [c.id, c.version])).toEqual([['pbx:c1', 10]]);
     expect(readFile(session(), 'q.log', text)).toEqual(once);
@@ -1191,5 +1193,125 @@ describe('QueueLogSession: a call counts when its fate is known (issue 14)', () 
       ['db:d2', 8, 'abandoned', 60_000, null, 0, at(2, 0)],
       ['db:d1', 10, 'answered', 25_000, at(0, 25), 240_000, at(4, 25)],
     ]);
+  });
+});
+
+describe('QueueLogSession with rebuiltCalls: reject', () => {
+  const rejecting = (): QueueLogSession => session({ rebuiltCalls: 'reject' });
+  const reasons = (rejects: readonly Reject[]) => rejects.map((r) => [r.file, r.line, r.reason, r.detail]);
+  const rebuilt = (batches: ParseBatch[]) => batches.reduce((n, b) => n + (b.rebuiltCalls ?? 0), 0);
+  const ABANDON = 'c1|sales|NONE|ABANDON|1|1|45';
+
+  it('rejects a close without ENTERQUEUE as no_enterqueue naming the call, event, file and line; no call', () => {
+    const batches = readWhole(rejecting().openFile('q.log'), log([45, ABANDON]));
+    const got = collectAll(batches);
+    expect(got.calls).toEqual([]);
+    expect(reasons(got.rejects)).toEqual([
+      [
+        'q.log',
+        1,
+        'no_enterqueue',
+        'ABANDON for call c1 in queue sales at q.log:1 has no ENTERQUEUE in the files read; not counted (queueLog.rebuiltCalls: reject)',
+      ],
+    ]);
+    expect(got.rejects[0]?.raw).toBe(`${T + 45}|${ABANDON}`);
+    expect(rebuilt(batches)).toBe(0);
+  });
+
+  it('counts the same close as one rebuilt call in count mode, the default (unchanged)', () => {
+    const batches = readWhole(session().openFile('q.log'), log([45, ABANDON]));
+    const got = collect(batches);
+    expect(got.calls.map((c) => [c.id, c.outcome, c.rebuilt])).toEqual([['pbx:c1', 'abandoned', true]]);
+    expect(got.rejects).toEqual([]);
+    expect(rebuilt(batches)).toBe(1);
+  });
+
+  it('emits nothing for a CONNECT alone, and one reject at its close', () => {
+    const parser = rejecting().openFile('q.log');
+    const first = parser.push(bytes(log([20, 'c1|sales|SIP/9|CONNECT|20|u1|3'])));
+    const second = parser.push(bytes(log([140, 'c1|sales|SIP/9|COMPLETECALLER|20|120|1'])));
+    const got = collectAll([first, second, parser.end()]);
+    expect(first.calls).toEqual([]);
+    expect(got.calls).toEqual([]);
+    expect(reasons(got.rejects)).toEqual([
+      [
+        'q.log',
+        2,
+        'no_enterqueue',
+        'COMPLETECALLER for call c1 in queue sales at q.log:2 has no ENTERQUEUE in the files read; not counted (queueLog.rebuiltCalls: reject)',
+      ],
+    ]);
+  });
+
+  it('rejects a close once when its CONNECT is read after it', () => {
+    const got = readFile(
+      rejecting(),
+      'q.log',
+      log([140, 'c1|sales|SIP/9|COMPLETECALLER|20|120|1'], [20, 'c1|sales|SIP/9|CONNECT|20|u1|3']),
+    );
+    expect(got.calls).toEqual([]);
+    expect(got.rejects.map((r) => [r.line, r.reason, r.detail.split(' ')[0]])).toEqual([
+      [1, 'no_enterqueue', 'COMPLETECALLER'],
+    ]);
+  });
+
+  it('rejects a CONNECT alone at the open-call timeout when no close comes', () => {
+    // c1's arrival is 20 − 20 = T; c2's ENTERQUEUE 5 h later moves the watermark past the 4 h timeout.
+    const got = readFile(
+      rejecting(),
+      'q.log',
+      log([20, 'c1|sales|SIP/9|CONNECT|20|u1|3'], [5 * 3600, 'c2|sales|NONE|ENTERQUEUE||01632960111|1']),
+    );
+    expect(got.calls.map((c) => [c.id, c.outcome])).toEqual([['pbx:c2', 'queued']]);
+    expect(reasons(got.rejects)).toEqual([
+      [
+        'q.log',
+        1,
+        'no_enterqueue',
+        'CONNECT for call c1 in queue sales at q.log:1 has no ENTERQUEUE in the files read; not counted (queueLog.rebuiltCalls: reject)',
+      ],
+    ]);
+  });
+
+  it('makes a normal call of a close whose ENTERQUEUE is read later in the same file', () => {
+    const parser = rejecting().openFile('q.log');
+    const batches = [parser.push(bytes(log([45, ABANDON]))), parser.push(bytes(log([0, ENTER]))), parser.end()];
+    const got = collectAll(batches);
+    // One call, from both events (version 2 × 2 + 4 = 8), as count mode's last version; no reject.
+    expect(got.calls.map((c) => [c.id, c.version, c.outcome, c.arrivedAt, c.rebuilt])).toEqual([
+      ['pbx:c1', 8, 'abandoned', ms(0), false],
+    ]);
+    expect(got.rejects).toEqual([]);
+    expect(rebuilt(batches)).toBe(0);
+  });
+
+  it('keeps a held close across a snapshot and rejects it once at the end of the next file', () => {
+    const first = rejecting();
+    const before = collectAll([first.openFile('a.log').push(bytes(log([45, ABANDON])))]);
+    expect(before).toEqual({ calls: [], rejects: [] });
+    const state = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<QueueLogSession['snapshot']>;
+    const restored = QueueLogSession.restore(
+      { source: 'pbx', form: 'file', pseudonymise: pseudo, rebuiltCalls: 'reject' },
+      state,
+    );
+    const got = readFile(restored, 'b.log', '');
+    expect(got.calls).toEqual([]);
+    expect(got.rejects.map((r) => [r.file, r.line, r.reason])).toEqual([['a.log', 1, 'no_enterqueue']]);
+  });
+
+  it('leaves a complete call as count mode gives it', () => {
+    const text = ANSWERED_CALL;
+    const got = readFile(rejecting(), 'q.log', text);
+    expect(got).toEqual(readFile(session(), 'q.log', text));
+    expect(got.calls.map((c) => [c.id, c.version, c.outcome, c.waitMs, c.talkMs, c.rebuilt])).toEqual([
+      ['pbx:c1', 10, 'answered', 20_000, 120_000, false],
+    ]);
+    expect(got.rejects).toEqual([]);
+  });
+
+  it('refuses an unknown mode, naming the option and the allowed values', () => {
+    expect(() => session({ rebuiltCalls: 'rejct' as 'reject' })).toThrow(
+      /queue_log option rebuiltCalls = "rejct": expected 'count' or 'reject'/,
+    );
   });
 });

@@ -13,6 +13,8 @@ export const REJECT_REASONS = {
   absurd_wait: 'a wait or talk time is negative or above the configured maximum',
   billsec_over_duration: 'a CDR row whose billsec (from answer) is more than its duration (from start)',
   orphan_event: 'a queue_log closing event whose ENTERQUEUE was in no file given, with too little to count the call',
+  no_enterqueue:
+    'a queue_log call whose ENTERQUEUE was in no file given, rejected rather than rebuilt (queueLog.rebuiltCalls: reject)',
   duplicate_line:
     'an exact copy of a line already read for the same call (a re-logged event); ignored, so it is not counted twice',
   unknown_outcome: 'a mapped export outcome code is not in the source mapping',

@@ -27,6 +27,7 @@ export function sourceReader(source: SourceConfig, pseudonymise: Pseudonymise): 
         customEvents: o.customEvents,
         maxWaitMs: o.maxWaitSeconds * 1000,
         encoding: o.encoding,
+        rebuiltCalls: o.rebuiltCalls,
         ...(source.format === 'queue_log_db' && source.queueLog.table !== undefined
           ? { table: source.queueLog.table }
           : {}),

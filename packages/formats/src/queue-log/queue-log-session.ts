@@ -47,6 +47,12 @@ export interface QueueLogSessionOptions {
   encoding?: TextEncodingName;
   /** `db` only: where the export keeps queue_log's fields; absent, Asterisk's realtime layouts are detected. */
   table?: QueueLogTableInput;
+  /**
+   * A stint with no ENTERQUEUE: `count` rebuilds it from its own figures
+   * (`rebuilt: true`); `reject` emits nothing for it and rejects its close (or
+   * its CONNECT, at the open-call timeout) as `no_enterqueue`. @default 'count'
+   */
+  rebuiltCalls?: 'count' | 'reject';
 }
 
 type ResolvedOptions = Required<Omit<QueueLogSessionOptions, 'zone' | 'queueServices' | 'customEvents' | 'table'>> & {
@@ -154,6 +160,10 @@ function resolve(o: QueueLogSessionOptions): ResolvedOptions {
     throw new QueueLogConfigError('source', o.source, 'a non-empty name without ":" or whitespace');
   }
   if (o.form !== 'file' && o.form !== 'db') throw new QueueLogConfigError('form', o.form, "'file' or 'db'");
+  const rebuiltCalls = o.rebuiltCalls ?? 'count';
+  if (rebuiltCalls !== 'count' && rebuiltCalls !== 'reject') {
+    throw new QueueLogConfigError('rebuiltCalls', o.rebuiltCalls, "'count' or 'reject'");
+  }
   if (o.form === 'db' && o.zone === undefined) {
     throw new QueueLogConfigError(
       'zone',
@@ -185,6 +195,7 @@ function resolve(o: QueueLogSessionOptions): ResolvedOptions {
     maxTalkMs: positive('maxTalkMs', o.maxTalkMs, 24 * HOUR_MS),
     encoding: o.encoding ?? 'utf-8',
     table,
+    rebuiltCalls,
   };
 }
 
@@ -254,6 +265,11 @@ export class QueueLogSession {
   private readonly redactor: RawRedactor;
   /** Files opened so far: which file a call's keys were read in (LiveCall.keysFile). */
   private filesOpened = 0;
+  /**
+   * `rebuiltCalls: reject`: stints closed without their ENTERQUEUE, held to
+   * the end of the file so an ENTERQUEUE read later in it still makes a call.
+   */
+  private readonly heldCloses: HeldClose[] = [];
 
   constructor(options: QueueLogSessionOptions) {
     this.options = resolve(options);
@@ -285,6 +301,10 @@ export class QueueLogSession {
       };
       session.calls.set(call.callid, live);
       for (const s of live.stints) {
+        if (session.rejectsRebuilt() && s.close !== null && s.enter === null && s.emitted === 0 && !s.rejected) {
+          session.heldCloses.push({ call: live, stint: s, event: 'close', raw: '' });
+          continue;
+        }
         if (s.emitted !== undefined) continue;
         // Written before open stints were emitted: a closed stint was emitted at its close; an open one
         // was not (or only as `unclosed`), so it is emitted at the next flush in its current state.
@@ -384,6 +404,7 @@ export class QueueLogSession {
       end: () => {
         splitter.endEach(onLine, encoding);
         const done = batch();
+        this.rejectHeldCloses(done);
         this.expireInto(done);
         this.flush(done);
         this.agentsProvisional(done);
@@ -420,6 +441,43 @@ export class QueueLogSession {
     calls.length = 0;
   }
 
+  private rejectsRebuilt(): boolean {
+    return this.options.rebuiltCalls === 'reject';
+  }
+
+  /** The held closes whose ENTERQUEUE the file did not give: one `no_enterqueue` reject each. */
+  private rejectHeldCloses(out: ParseBatch): void {
+    for (const { call, stint, event, raw } of this.heldCloses) {
+      // A stint is held once per event folded into it after its close (a late CONNECT): rejected once.
+      if (stint.enter === null && stint.close !== null && stint.rejected !== true) {
+        this.rejectRebuilt(call, stint, event, stint.close, raw, out);
+      }
+    }
+    this.heldCloses.length = 0;
+  }
+
+  /** A stint without ENTERQUEUE under `rebuiltCalls: reject`: one reject at its close or CONNECT, nothing counted. */
+  private rejectRebuilt(
+    call: LiveCall,
+    stint: QueueLogStintState,
+    event: string,
+    place: EventPlace,
+    raw: string,
+    out: ParseBatch,
+  ): void {
+    stint.rejected = true;
+    stint.emitted = stintVersion(stint);
+    this.reject(
+      place.file,
+      place.line,
+      'no_enterqueue',
+      `${event} for call ${call.callid} in queue ${stint.queue} at ${place.file}:${place.line} has no ENTERQUEUE ` +
+        'in the files read; not counted (queueLog.rebuiltCalls: reject)',
+      raw,
+      out,
+    );
+  }
+
   private expireInto(out: ParseBatch): void {
     const now = this.watermarkMs;
     if (now === null) return;
@@ -435,6 +493,8 @@ export class QueueLogSession {
           // Waiting: emitted `unclosed`. CONNECTed: it stays answered (its talk time unknown), and is
           // forgotten like a finished call; a fault its partial records hid is reported now, once.
           if (s.connect === null) this.emit(call, s, { file: s.enter?.file ?? '', line: s.enter?.line ?? 0 }, out);
+          else if (s.enter === null && this.rejectsRebuilt())
+            this.rejectRebuilt(call, s, 'CONNECT', s.connect, '', out);
           else this.reportFault(call, s, out);
         } else {
           finished = false;
@@ -745,7 +805,9 @@ export class QueueLogSession {
         // An earlier-read CONNECT or close of this stint waits for its ENTERQUEUE.
         stint = enterTarget(stints, ev.queue, ev.atMs);
         // Its close was read first and counted as rebuilt; with its ENTERQUEUE it no longer is.
-        if (stint !== undefined && stint.close !== null) out.rebuiltCalls = (out.rebuiltCalls ?? 0) - 1;
+        if (stint !== undefined && stint.close !== null && !this.rejectsRebuilt()) {
+          out.rebuiltCalls = (out.rebuiltCalls ?? 0) - 1;
+        }
         if (stint === undefined) stint = newStint(stints, ev.queue);
         stint.enter = place;
         stint.callerKey = callerKey;
@@ -820,7 +882,9 @@ export class QueueLogSession {
     call.keys.push(key);
     if (ev.atMs > call.touchedMs) call.touchedMs = ev.atMs;
     // A close is emitted as it is read (as before open stints were emitted); an open stint at the flush.
-    if (stint.close !== null) this.emit(call, stint, { file: place.file, line: place.line, raw: text }, out);
+    if (stint.close !== null && stint.enter === null && this.rejectsRebuilt()) {
+      if (!stint.rejected) this.heldCloses.push({ call, stint, event: ev.event, raw: text });
+    } else if (stint.close !== null) this.emit(call, stint, { file: place.file, line: place.line, raw: text }, out);
     else {
       this.pendingStints.push(stint);
       this.pendingCalls.push(call);
@@ -879,6 +943,9 @@ export class QueueLogSession {
     where: { file: string; line: number; raw?: string } | null,
     out: ParseBatch,
   ): void {
+    // Under `rebuiltCalls: reject` nothing is emitted before the ENTERQUEUE, and a stint once rejected stays so:
+    // its reject is already sent, so a late ENTERQUEUE must not count it as well.
+    if (this.rejectsRebuilt() && (stint.enter === null || stint.rejected === true)) return;
     const record = this.recordOf(call, stint);
     stint.emitted = 'reason' in record ? stintVersion(stint) : record.version;
     if ('reason' in record) {
@@ -904,6 +971,15 @@ export class QueueLogSession {
       this.reject(place?.file ?? '', place?.line ?? 0, record.reason, record.detail, '', out);
     }
   }
+}
+
+/** A close held under `rebuiltCalls: reject` until the end of its file. */
+interface HeldClose {
+  call: LiveCall;
+  stint: QueueLogStintState;
+  /** The closing event's name, for the reject's detail. */
+  event: string;
+  raw: string;
 }
 
 function newStint(stints: QueueLogStintState[], queue: string): QueueLogStintState {

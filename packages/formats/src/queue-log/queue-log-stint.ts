@@ -41,6 +41,11 @@ export interface QueueLogStintState {
    * a stint restores as not yet emitted when open (docs/decisions.md, 34).
    */
   emitted?: number;
+  /**
+   * Rejected as `no_enterqueue` (`rebuiltCalls: reject`): nothing is emitted
+   * for it again, even if its ENTERQUEUE is read later.
+   */
+  rejected?: boolean;
 }
 
 /**
