@@ -140,7 +140,7 @@ describe('monitoring in docker-compose.yml', () => {
       readdirSync(join(repo, dashboardsDir))
         .filter((f) => f.endsWith('.json'))
         .sort(),
-    ).toEqual(['cdrflow-overview.json', 'cdrflow-pipeline.json']);
+    ).toEqual(['cdrflow-live.json', 'cdrflow-overview.json', 'cdrflow-pipeline.json']);
   });
 });
 

@@ -92,6 +92,20 @@ const INSTANCES: { error: errors.CdrflowError; code: string; kind: errors.ErrorK
     exitCode: 2,
   },
   {
+    error: new formats.CdrLayoutError({ source: 'cdr', file: 'Master.csv' }, null, [
+      { line: 1, fields: ['a', 'b'], quoted: [false, false], raw: 'a,b' },
+    ]),
+    code: 'cdr_layout_mismatch',
+    kind: 'usage',
+    exitCode: 2,
+  },
+  {
+    error: new kpi.ErlangInputError('traffic must be a finite number ≥ 0, got -1'),
+    code: 'erlang_input_invalid',
+    kind: 'failure',
+    exitCode: 1,
+  },
+  {
     error: new formats.QueueLogStateError('state is for source a, not b'),
     code: 'queue_log_state_invalid',
     kind: 'failure',
