@@ -1,6 +1,6 @@
 export { appendBatch, emptyBatch } from './types';
 export type { FileContext, FileParser, ParseBatch, Pseudonymise } from './types';
-export { LineSplitter, lineEndsAt } from './lines';
+export { LineSplitter, countLineEnds, lineEndsAt } from './lines';
 export type { Line, LineBatch, TextEncodingName } from './lines';
 export { QueueLogSession, QueueLogConfigError, QueueLogStateError } from './queue-log/queue-log-session';
 export type { QueueLogCallState, QueueLogSessionOptions, QueueLogSessionState } from './queue-log/queue-log-session';

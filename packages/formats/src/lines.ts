@@ -200,6 +200,30 @@ export function lineEndsAt(bytes: Uint8Array): number {
   return cr === -1 ? lf + 1 : lf + 1 + cr + 1;
 }
 
+/**
+ * Line ends in `bytes` as the splitter counts them: LF, CRLF and a bare CR
+ * each end one line. `afterCr`: the bytes before ended with a CR, so a
+ * leading LF completes that CRLF rather than ending a line of its own.
+ */
+export function countLineEnds(bytes: Uint8Array, afterCr: boolean): number {
+  const from = afterCr && bytes[0] === LF ? 1 : 0;
+  let n = 0;
+  if (bytes.indexOf(CR, from) === -1) {
+    // LF-only text, the common case: native scans instead of a loop per byte.
+    for (let i = bytes.indexOf(LF, from); i !== -1; i = bytes.indexOf(LF, i + 1)) n += 1;
+    return n;
+  }
+  for (let i = from; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === LF) n += 1;
+    else if (b === CR) {
+      n += 1;
+      if (bytes[i + 1] === LF) i += 1;
+    }
+  }
+  return n;
+}
+
 /** `text.slice(start, stop).trim() === ''` without the slice: a printable ASCII first character settles it. */
 function isBlank(text: string, start: number, stop: number): boolean {
   const c = text.charCodeAt(start);

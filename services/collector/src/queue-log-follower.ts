@@ -3,7 +3,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { TOPICS, type BusProducer } from '@cdrflow/bus';
-import { lineEndsAt, type FileParser, type LiveQueueState, type ParseBatch } from '@cdrflow/formats';
+import { countLineEnds, lineEndsAt, type FileParser, type LiveQueueState, type ParseBatch } from '@cdrflow/formats';
 import type { CollectorState } from './collector-state';
 import { NOTHING_PUBLISHED, notify, type CollectorListener, type ReadPublishOptions } from './collector';
 import { Outbox, type PublishedCounts } from './outbox';
@@ -566,24 +566,6 @@ async function tailMatches(file: string, pos: FollowPosition): Promise<boolean> 
   } finally {
     await handle.close();
   }
-}
-
-/**
- * Line ends in `bytes` as the parser counts them: LF, CRLF and a bare CR each
- * end one line. `afterCr`: the bytes fed before ended with a CR, so a leading
- * LF completes that CRLF rather than ending a line of its own.
- */
-function countLineEnds(bytes: Uint8Array, afterCr: boolean): number {
-  let n = 0;
-  for (let i = afterCr && bytes[0] === LF ? 1 : 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === LF) n += 1;
-    else if (b === CR) {
-      n += 1;
-      if (bytes[i + 1] === LF) i += 1;
-    }
-  }
-  return n;
 }
 
 /**
