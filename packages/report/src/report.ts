@@ -128,40 +128,38 @@ export async function resolvePeriod(
   }
 }
 
-async function periodInput(store: ReportQueries, period: Period): Promise<PeriodInput & { outbound: number }> {
+/**
+ * One period's sums, read once grouped by source: the totals merge every
+ * source, and the rebuilt calls are those of the queue_log sources (null
+ * when none of them has a call in the period).
+ */
+async function periodInput(
+  store: ReportQueries,
+  period: Period,
+  queueLogSources: ReadonlySet<string>,
+): Promise<PeriodInput & { outbound: number; rebuilt: number | null }> {
   const range = { fromMs: period.startUtcMs, toMs: period.endUtcMs };
-  const rows = await store.sumCalls(range);
+  const rows = await store.sumCalls(range, 'source');
   let phone = emptyCallAccumulator();
   let faceToFace = emptyCallAccumulator();
   let outbound = 0;
+  let queueLogContacts = 0;
+  let rebuilt = 0;
   for (const row of rows) {
+    if (queueLogSources.has(row.group)) {
+      queueLogContacts += row.acc.contacts;
+      rebuilt += row.acc.rebuilt;
+    }
     if (row.direction !== 'inbound') outbound += row.acc.contacts;
     else if (row.channel === 'phone') phone = mergeCallAccumulators(phone, row.acc);
     else if (row.channel === 'face_to_face') faceToFace = mergeCallAccumulators(faceToFace, row.acc);
   }
   const [survey, staffing] = await Promise.all([store.sumSurveys(range), store.sumStaffing(range)]);
-  return { period, phone, faceToFace, survey, staffing, outbound };
+  return { period, phone, faceToFace, survey, staffing, outbound, rebuilt: queueLogContacts === 0 ? null : rebuilt };
 }
 
 /** What a report reads: the summed figures, and the per-interval sums required staff is sized from. */
 export type ReportStore = ReportQueries & { staffing(): StaffingQueries };
-
-/** Rebuilt calls of the queue_log sources in a period; null when none of them has a call there. */
-async function rebuiltCallsIn(
-  store: ReportQueries,
-  period: Period,
-  queueLogSources: ReadonlySet<string>,
-): Promise<number | null> {
-  const rows = await store.sumCalls({ fromMs: period.startUtcMs, toMs: period.endUtcMs }, 'source');
-  let contacts = 0;
-  let rebuilt = 0;
-  for (const row of rows) {
-    if (!queueLogSources.has(row.group)) continue;
-    contacts += row.acc.contacts;
-    rebuilt += row.acc.rebuilt;
-  }
-  return contacts === 0 ? null : rebuilt;
-}
 
 /** Builds every figure of a report from ClickHouse sums; nothing is averaged before this point. */
 export async function buildReport(
@@ -183,10 +181,11 @@ export async function buildReport(
       'kpi.view "caller" is not available in reports yet; use "per_queue" (the contacts_caller_view view in ClickHouse gives the caller view for ad-hoc SQL)',
     );
   }
+  const queueLogSources = new Set(options.queueLogSources ?? []);
   const [current, previous, lastYear] = await Promise.all([
-    periodInput(store, period),
-    periodInput(store, previousPeriod(period, calendar)),
-    periodInput(store, samePeriodLastYear(period, calendar)),
+    periodInput(store, period, queueLogSources),
+    periodInput(store, previousPeriod(period, calendar), queueLogSources),
+    periodInput(store, samePeriodLastYear(period, calendar), queueLogSources),
   ]);
   const requiredStaff = await buildRequiredStaff(
     store.staffing(),
@@ -202,7 +201,7 @@ export async function buildReport(
       );
     }
     const monthsIn = (column: PeriodInput) =>
-      Promise.all(monthsOf(column.period, calendar).map((month) => periodInput(store, month)));
+      Promise.all(monthsOf(column.period, calendar).map((month) => periodInput(store, month, queueLogSources)));
     const monthly = [await monthsIn(current), await monthsIn(previous), await monthsIn(lastYear)] as const;
     committee = withMeanOfMonths(committee, monthly, settings);
   }
@@ -212,10 +211,6 @@ export async function buildReport(
     committee.rows.map((r) => r.id),
     settings,
     calendar,
-  );
-  const queueLogSources = new Set(options.queueLogSources ?? []);
-  const [rebuiltNow, rebuiltBefore, rebuiltLastYear] = await Promise.all(
-    [current, previous, lastYear].map((column) => rebuiltCallsIn(store, column.period, queueLogSources)),
   );
   const groups: GroupFigures[] = [];
   if (options.groupBy !== null) {
@@ -261,7 +256,7 @@ export async function buildReport(
       ),
     ],
     trend,
-    rebuiltCalls: { current: rebuiltNow ?? null, previous: rebuiltBefore ?? null, lastYear: rebuiltLastYear ?? null },
+    rebuiltCalls: { current: current.rebuilt, previous: previous.rebuilt, lastYear: lastYear.rebuilt },
     rejects: await store.countRejects(),
   };
 }
@@ -272,6 +267,9 @@ function requiredStaffDefinitions(required: RequiredStaffReport, settings: KpiSe
 }
 
 /** Each committee KPI over the periods leading up to this one (the two newest are already summed). */
+/** The trend needs no rebuilt count. */
+const NO_SOURCES: ReadonlySet<string> = new Set();
+
 async function buildTrend(
   store: ReportQueries,
   known: { current: PeriodInput; previous: PeriodInput },
@@ -285,7 +283,7 @@ async function buildTrend(
   const inputs = [
     known.current,
     known.previous,
-    ...(await Promise.all(periods.slice(2).map((p) => periodInput(store, p)))),
+    ...(await Promise.all(periods.slice(2).map((p) => periodInput(store, p, NO_SOURCES)))),
   ];
   return inputs.reverse().map((input) => ({
     period: input.period,
